@@ -1,0 +1,231 @@
+// The vTM foundation (the seed's vtm-kubernetes-foundation*.yaml): configuration ConfigMaps, base
+// configuration, admin password Secret, admin Service and the traffic manager's Deployment.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import { DEFAULTS, Exposure, GENERATED_PASSWORD, PullPolicy } from "./defaults";
+import { IMPORT_DIR, LoadedDocument, loadDocument, namedObjects, property } from "./documents";
+import { VtmNames, selectorLabels, vtmLabels, vtmNames } from "./naming";
+
+/** The traffic manager's admin interfaces: container port names and numbers (both HTTPS). */
+export const ADMIN_PORTS = { webui: { name: "vtm-webui", port: 9090 }, restapi: { name: "vtm-restapi", port: 9070 } } as const;
+
+/** The key of the admin password in its Secret (the seed README's example). */
+export const ADMIN_PASSWORD_KEY = "vtm-admin-password";
+
+/** The base documents, each in its own ConfigMap and projected as the file named here. */
+const BASE_DOCUMENTS = {
+    base: "base/00-vtm-base-config.yaml",
+    healthcheck: "base/00-vtm-healthcheck-config.yaml",
+} as const;
+const BASE_DOCUMENT_KEY = "config";
+
+export interface VtmFoundationArgs {
+    /** Kubernetes names of the objects. @default vtmNames("vtm"), the seed's names */
+    readonly names?: VtmNames;
+    /** @default "default" */
+    readonly namespace?: string;
+    /** How the service is exposed; HostNetwork changes the pod and drops the admin Service. @default "NodePort" */
+    readonly exposure?: Exposure;
+    /** @default "pulsesecure/vtm:19.1" */
+    readonly image?: string;
+    /** @default "Always" */
+    readonly imagePullPolicy?: PullPolicy;
+    /** Secrets for a private registry. @default [] */
+    readonly imagePullSecrets?: readonly string[];
+    /** @default 1 */
+    readonly replicas?: number;
+    /** The admin password. @default a generated 24-character password */
+    readonly adminPassword?: pulumi.Input<string>;
+    /** Configuration documents for the watched `<name>-config` ConfigMap, key → text. @default {} */
+    readonly configDocuments?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Data for `<name>-extra-data`, mounted at /import/data, key → text. @default {} */
+    readonly extraData?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** How the pod is networked in each exposure mode. */
+interface PodNetwork {
+    readonly hostNetwork: boolean;
+    readonly capabilities: string[];
+    readonly adminService: boolean;
+}
+
+function podNetwork(exposure: Exposure): PodNetwork {
+    switch (exposure) {
+        case "NodePort":
+        case "LoadBalancer":
+            return { hostNetwork: false, capabilities: ["SYS_RESOURCE"], adminService: true };
+        case "HostNetwork":
+            // vTM raises and lowers its own addresses on the node: it needs NET_ADMIN there.
+            return { hostNetwork: true, capabilities: ["SYS_RESOURCE", "NET_ADMIN"], adminService: false };
+        default: {
+            const unreachable: never = exposure;
+            throw new Error(`unknown exposure ${unreachable}`);
+        }
+    }
+}
+
+/** The port of the health-check virtual server, which the probes call. */
+export function healthcheckPort(doc: LoadedDocument): number {
+    const port = namedObjects(doc.document, "virtual_servers").map((vs) => property(vs, "basic", "port"))[0];
+    if (typeof port !== "number") {
+        throw new Error(`${doc.source}: the health-check virtual server has no numeric properties.basic.port`);
+    }
+    return port;
+}
+
+export class VtmFoundation extends pulumi.ComponentResource {
+    readonly names: VtmNames;
+    readonly namespace: string;
+    readonly configMap: k8s.core.v1.ConfigMap;
+    readonly extraDataConfigMap: k8s.core.v1.ConfigMap;
+    readonly adminSecret: k8s.core.v1.Secret;
+    /** Undefined in HostNetwork mode, where the admin interfaces listen on the node itself. */
+    readonly adminService?: k8s.core.v1.Service;
+    readonly deployment: k8s.apps.v1.Deployment;
+    /** Labels that select the traffic manager's pods. */
+    readonly podSelector: Record<string, string>;
+    /** The admin password, as a secret Output. */
+    readonly adminPassword: pulumi.Output<string>;
+
+    constructor(name: string, args: VtmFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("vtm:foundation:VtmFoundation", name, {}, opts);
+        const names = (this.names = args.names ?? vtmNames(DEFAULTS.name));
+        const namespace = (this.namespace = args.namespace ?? DEFAULTS.namespace);
+        const network = podNetwork(args.exposure ?? DEFAULTS.exposure);
+        this.podSelector = selectorLabels(names.prefix);
+        const configMap = (cmName: string, data: VtmFoundationArgs["configDocuments"]) =>
+            new k8s.core.v1.ConfigMap(
+                cmName,
+                { metadata: { name: cmName, namespace, labels: vtmLabels(names, "configuration") }, data },
+                { parent: this },
+            );
+
+        const base = loadDocument(BASE_DOCUMENTS.base);
+        const healthcheck = loadDocument(BASE_DOCUMENTS.healthcheck);
+        const baseConfigMap = configMap(names.baseConfigMap, { [BASE_DOCUMENT_KEY]: base.text });
+        const healthcheckConfigMap = configMap(names.healthcheckConfigMap, { [BASE_DOCUMENT_KEY]: healthcheck.text });
+        this.configMap = configMap(names.configMap, args.configDocuments ?? {});
+        this.extraDataConfigMap = configMap(names.extraDataConfigMap, args.extraData ?? {});
+
+        this.adminPassword = pulumi.secret(args.adminPassword ?? this.generatePassword());
+        this.adminSecret = new k8s.core.v1.Secret(
+            names.adminSecret,
+            {
+                // No metadata.name: Kubernetes names it with a suffix, and a new password replaces it
+                // under a new name. The pod template then changes, so the pods roll and read ZEUS_PASS
+                // again; nothing derived from the password is written anywhere.
+                metadata: { namespace, labels: vtmLabels(names, "credentials") },
+                type: "Opaque",
+                stringData: { [ADMIN_PASSWORD_KEY]: this.adminPassword },
+            },
+            { parent: this },
+        );
+
+        if (network.adminService) {
+            this.adminService = new k8s.core.v1.Service(
+                names.adminService,
+                {
+                    metadata: { name: names.adminService, namespace, labels: vtmLabels(names, "admin") },
+                    spec: {
+                        type: "NodePort",
+                        ports: Object.values(ADMIN_PORTS).map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" })),
+                        // With several replicas a browser keeps talking to the same traffic manager.
+                        sessionAffinity: "ClientIP",
+                        selector: this.podSelector,
+                    },
+                },
+                { parent: this },
+            );
+        }
+
+        const probePort = healthcheckPort(healthcheck);
+        const probe = (overrides: k8s.types.input.core.v1.Probe): k8s.types.input.core.v1.Probe => ({
+            httpGet: { path: "/", port: probePort, scheme: "HTTP" },
+            successThreshold: 1,
+            periodSeconds: 5,
+            ...overrides,
+        });
+        const imagePullSecrets = args.imagePullSecrets ?? DEFAULTS.imagePullSecrets;
+        this.deployment = new k8s.apps.v1.Deployment(
+            names.deployment,
+            {
+                metadata: { name: names.deployment, namespace, labels: vtmLabels(names, "traffic-manager") },
+                spec: {
+                    replicas: args.replicas ?? DEFAULTS.replicas,
+                    // On the host network a second pod on the node would clash on its ports: never surge.
+                    strategy: network.hostNetwork ? { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } } : undefined,
+                    selector: { matchLabels: this.podSelector },
+                    template: {
+                        metadata: { labels: vtmLabels(names, "traffic-manager") },
+                        spec: {
+                            hostNetwork: network.hostNetwork ? true : undefined,
+                            dnsPolicy: network.hostNetwork ? "ClusterFirstWithHostNet" : undefined,
+                            imagePullSecrets: imagePullSecrets.length > 0 ? imagePullSecrets.map((s) => ({ name: s })) : undefined,
+                            containers: [
+                                {
+                                    name: names.container,
+                                    image: args.image ?? DEFAULTS.image,
+                                    imagePullPolicy: args.imagePullPolicy ?? DEFAULTS.imagePullPolicy,
+                                    ports: Object.values(ADMIN_PORTS).map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
+                                    // vTM raises its own resource limits at start (SYS_RESOURCE).
+                                    securityContext: { capabilities: { add: network.capabilities } },
+                                    livenessProbe: probe({ failureThreshold: 10, timeoutSeconds: 5, initialDelaySeconds: 10 }),
+                                    readinessProbe: probe({ failureThreshold: 2, timeoutSeconds: 1 }),
+                                    env: [
+                                        { name: "ZEUS_EULA", value: "accept" },
+                                        { name: "ZEUS_COMMUNITY_EDITION", value: "yes" },
+                                        { name: "ZEUS_WATCHED_CONFIG", value: IMPORT_DIR },
+                                        // Replicas are not clustered: each pod imports for itself.
+                                        { name: "ZEUS_CONFIG_IMPORT_ARGS", value: "--no-replicate" },
+                                        {
+                                            name: "ZEUS_PASS",
+                                            valueFrom: { secretKeyRef: { name: this.adminSecret.metadata.name, key: ADMIN_PASSWORD_KEY } },
+                                        },
+                                    ],
+                                    volumeMounts: [
+                                        { name: "config-volume", mountPath: `${IMPORT_DIR}/config` },
+                                        { name: "data-volume", mountPath: `${IMPORT_DIR}/data` },
+                                    ],
+                                    terminationMessagePolicy: "FallbackToLogsOnError",
+                                },
+                            ],
+                            volumes: [
+                                {
+                                    name: "config-volume",
+                                    projected: {
+                                        sources: [
+                                            baseSource(baseConfigMap, BASE_DOCUMENTS.base),
+                                            baseSource(healthcheckConfigMap, BASE_DOCUMENTS.healthcheck),
+                                            { configMap: { name: this.configMap.metadata.name } },
+                                        ],
+                                    },
+                                },
+                                { name: "data-volume", projected: { sources: [{ configMap: { name: this.extraDataConfigMap.metadata.name } }] } },
+                            ],
+                        },
+                    },
+                },
+            },
+            { parent: this },
+        );
+
+        this.registerOutputs({
+            deployment: this.deployment,
+            adminService: this.adminService,
+            adminSecret: this.adminSecret,
+            configMap: this.configMap,
+            extraDataConfigMap: this.extraDataConfigMap,
+            adminPassword: this.adminPassword,
+        });
+    }
+
+    private generatePassword(): pulumi.Output<string> {
+        return new random.RandomPassword(`${this.names.prefix}-admin-password`, GENERATED_PASSWORD, { parent: this }).result;
+    }
+}
+
+/** A projected source that puts a base document's ConfigMap key at a fixed file name. */
+function baseSource(configMap: k8s.core.v1.ConfigMap, file: string): k8s.types.input.core.v1.VolumeProjection {
+    return { configMap: { name: configMap.metadata.name, items: [{ key: BASE_DOCUMENT_KEY, path: file.split("/").pop()! }] } };
+}

@@ -1,0 +1,117 @@
+// Each exposure mode: the objects it creates or drops, and the endpoint outputs it gives.
+import * as assert from "assert";
+import { RenderResult, render } from "../scripts/render";
+import { KubeObject, container, find, outputValue, renderDev, selects } from "./helpers";
+
+const NODE = "203.0.113.7";
+
+/** The nodePort the (simulated) API server allocated to a Service port. */
+function allocatedNodePort(result: RenderResult, service: string, port: string): number {
+    const svc = result.recorder.resources.find((r) => r.type === "kubernetes:core/v1:Service" && r.name === service);
+    assert.ok(svc, `no Service ${service}`);
+    const nodePort = svc.state.spec.ports.find((p: KubeObject) => p.name === port).nodePort;
+    assert.strictEqual(typeof nodePort, "number");
+    return nodePort;
+}
+
+describe("exposure: NodePort (default)", () => {
+    let result: RenderResult;
+    before(async () => {
+        result = await renderDev();
+    });
+
+    it("gives the service endpoint as node address and allocated nodePort", () => {
+        const nodePort = allocatedNodePort(result, "vtm-services", "example-service");
+        assert.strictEqual(outputValue(result, "serviceEndpoint"), `http://${NODE}:${nodePort}`);
+        assert.strictEqual(outputValue(result, "serviceNodePort"), nodePort);
+    });
+
+    it("gives the admin UI and REST API URLs through the admin Service's nodePorts", () => {
+        assert.strictEqual(outputValue(result, "adminUrl"), `https://${NODE}:${allocatedNodePort(result, "vtm-admin-services", "vtm-webui")}`);
+        assert.strictEqual(outputValue(result, "restApiUrl"), `https://${NODE}:${allocatedNodePort(result, "vtm-admin-services", "vtm-restapi")}`);
+    });
+
+    it("keeps the pod on the pod network with a default rolling update", () => {
+        const vtm = find(result.objects, "Deployment", "vtm");
+        assert.strictEqual(vtm.spec.template.spec.hostNetwork, undefined);
+        assert.strictEqual(vtm.spec.template.spec.dnsPolicy, undefined);
+        assert.strictEqual(vtm.spec.strategy, undefined);
+    });
+
+    it("exports the namespace", () => {
+        assert.strictEqual(outputValue(result, "namespace"), "default");
+    });
+});
+
+describe("exposure: LoadBalancer", () => {
+    let result: RenderResult;
+    let svc: KubeObject;
+    before(async () => {
+        result = await renderDev({
+            exposure: "LoadBalancer",
+            "loadBalancer.sourceRanges": '["203.0.113.0/24", "2001:db8::/32"]',
+            "loadBalancer.annotations": '{"metallb.universe.tf/address-pool": "public"}',
+        });
+        svc = find(result.objects, "Service", "vtm-services");
+    });
+
+    it("makes vtm-services a LoadBalancer with the given source ranges and annotations", () => {
+        assert.strictEqual(svc.spec.type, "LoadBalancer");
+        assert.deepStrictEqual(svc.spec.loadBalancerSourceRanges, ["203.0.113.0/24", "2001:db8::/32"]);
+        assert.strictEqual(svc.metadata.annotations["metallb.universe.tf/address-pool"], "public");
+        assert.ok(selects(svc.spec.selector, find(result.objects, "Deployment", "vtm").spec.template.metadata.labels));
+    });
+
+    it("bounds the wait for a balancer address (default 120 s)", () => {
+        assert.strictEqual(svc.metadata.annotations["pulumi.com/timeoutSeconds"], "120");
+        assert.strictEqual(svc.metadata.annotations["pulumi.com/skipAwait"], undefined);
+    });
+
+    it("gives the service endpoint as the balancer's address and the virtual server's port", () => {
+        const state = result.recorder.resources.find((r) => r.name === "vtm-services")!.state;
+        assert.strictEqual(outputValue(result, "serviceEndpoint"), `http://${state.status.loadBalancer.ingress[0].ip}:80`);
+        assert.strictEqual(result.outputs.serviceNodePort?.value, undefined, "serviceNodePort is a NodePort-mode output");
+        assert.ok(String(outputValue(result, "adminUrl")).startsWith(`https://${NODE}:`));
+    });
+
+    it("does not wait at all with timeoutSeconds 0, and says the address is pending until assigned", async () => {
+        const noWait = await render({ stack: "dev", set: { exposure: "LoadBalancer", "loadBalancer.timeoutSeconds": "0" } });
+        const annotations = find(noWait.objects, "Service", "vtm-services").metadata.annotations;
+        assert.deepStrictEqual(annotations, { "pulumi.com/skipAwait": "true" });
+        assert.strictEqual(outputValue(noWait, "serviceEndpoint"), "http://<pending-load-balancer-address>:80");
+    });
+
+    it("uses another wait when asked", async () => {
+        const r = await renderDev({ exposure: "LoadBalancer", "loadBalancer.timeoutSeconds": "45" });
+        assert.strictEqual(find(r.objects, "Service", "vtm-services").metadata.annotations["pulumi.com/timeoutSeconds"], "45");
+    });
+});
+
+describe("exposure: HostNetwork", () => {
+    let result: RenderResult;
+    let vtm: KubeObject;
+    before(async () => {
+        result = await renderDev({ exposure: "HostNetwork" });
+        vtm = find(result.objects, "Deployment", "vtm");
+    });
+
+    it("runs the pod on the host network, as the seed's host-networking manifest does", () => {
+        const spec = vtm.spec.template.spec;
+        assert.strictEqual(spec.hostNetwork, true);
+        assert.strictEqual(spec.dnsPolicy, "ClusterFirstWithHostNet");
+        assert.deepStrictEqual(container(vtm).securityContext.capabilities.add, ["SYS_RESOURCE", "NET_ADMIN"]);
+        assert.deepStrictEqual(vtm.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+    });
+
+    it("creates neither the data Service nor the admin Service", () => {
+        const services = result.objects.filter((o) => o.kind === "Service").map((o) => o.metadata.name);
+        assert.deepStrictEqual(services, ["example-application-backend-service"]);
+    });
+
+    it("gives endpoints on the node itself: the virtual server's port and the admin ports", () => {
+        assert.strictEqual(outputValue(result, "serviceEndpoint"), `http://${NODE}:80`);
+        assert.strictEqual(outputValue(result, "adminUrl"), `https://${NODE}:9090`);
+        assert.strictEqual(outputValue(result, "restApiUrl"), `https://${NODE}:9070`);
+        assert.strictEqual(result.outputs.serviceNodePort?.value, undefined, "serviceNodePort is a NodePort-mode output");
+    });
+});

@@ -1,0 +1,92 @@
+// Shared test helpers: render a stack through the same path as `npm run render` (the SDK's mock
+// runtime, recording every resource), find objects by kind and name, and validate them against
+// the Kubernetes schemas.
+import * as assert from "assert";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { Secret } from "kubernetes-models/v1/Secret";
+import { Service } from "kubernetes-models/v1/Service";
+import { Recorder, MockOptions } from "../scripts/mockRuntime";
+import { RenderOptions, RenderResult, render } from "../scripts/render";
+
+export type KubeObject = Record<string, any>;
+
+/** Renders the dev stack (Pulumi.dev.yaml) with overrides, as a deploy would see it. */
+export function renderDev(set: Record<string, string> = {}, options: Partial<RenderOptions> = {}, mock: MockOptions = {}): Promise<RenderResult> {
+    return render({
+        stack: "dev",
+        set,
+        includeSecrets: true,
+        nodeAddressLookup: async () => "203.0.113.7",
+        ...options,
+        mock: { simulateCluster: true, ...mock },
+    });
+}
+
+/** Renders and expects the configuration to be refused; returns the message and what was registered. */
+export async function renderRefused(set: Record<string, string>, options: Partial<RenderOptions> = {}): Promise<{ message: string; recorder: Recorder }> {
+    const recorder = new Recorder({ simulateCluster: true });
+    try {
+        await render({ stack: "dev", set, nodeAddressLookup: async () => "203.0.113.7", ...options }, recorder);
+    } catch (err) {
+        return { message: (err as Error).message, recorder };
+    }
+    throw new Error(`configuration ${JSON.stringify(set)} was accepted`);
+}
+
+export function find(objects: KubeObject[], kind: string, name: string): KubeObject {
+    const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
+    assert.strictEqual(found.length, 1, `expected one ${kind} named ${name}, found ${found.length} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
+    return found[0];
+}
+
+export function findAll(objects: KubeObject[], kind: string): KubeObject[] {
+    return objects.filter((o) => o.kind === kind);
+}
+
+/** The one object of a kind whose name starts with a prefix (auto-named objects). */
+export function findByPrefix(objects: KubeObject[], kind: string, prefix: string): KubeObject {
+    const found = objects.filter((o) => o.kind === kind && o.metadata.name.startsWith(`${prefix}-`));
+    assert.strictEqual(found.length, 1, `expected one ${kind} named ${prefix}-*`);
+    return found[0];
+}
+
+export function container(deployment: KubeObject, name = "vtm"): KubeObject {
+    const c = deployment.spec.template.spec.containers.find((x: KubeObject) => x.name === name);
+    assert.ok(c, `no container ${name}`);
+    return c;
+}
+
+export function env(c: KubeObject, name: string): KubeObject {
+    const e = (c.env ?? []).find((x: KubeObject) => x.name === name);
+    assert.ok(e, `no env ${name}`);
+    return e;
+}
+
+/** Whether a selector selects a set of labels (every selector label is present with its value). */
+export function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
+    return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+const MODELS: Record<string, new (data: any) => { validate(): void }> = {
+    "apps/v1/Deployment": Deployment,
+    "v1/ConfigMap": ConfigMap,
+    "v1/Secret": Secret,
+    "v1/Service": Service,
+};
+
+/** Validates an object against its Kubernetes schema (kubernetes-models); throws naming the object. */
+export function validateSchema(object: KubeObject): void {
+    const Model = MODELS[`${object.apiVersion}/${object.kind}`];
+    assert.ok(Model, `no schema registered for ${object.apiVersion} ${object.kind}`);
+    try {
+        new Model(object).validate();
+    } catch (err) {
+        throw new Error(`${object.kind}/${object.metadata?.name} is not valid: ${(err as Error).message}`);
+    }
+}
+
+export function outputValue(result: RenderResult, name: string): unknown {
+    assert.ok(name in result.outputs, `no output ${name}`);
+    return result.outputs[name].value;
+}

@@ -1,0 +1,76 @@
+// Every Kubernetes object the program emits, in every mode, validates against the Kubernetes schemas
+// (types, enums and required fields from kubernetes-models; field names from the API's own models),
+// and every resource has a unique URN, which the mock runtime does not check.
+import * as assert from "assert";
+import * as k8sModels from "@kubernetes/client-node";
+import { RenderResult } from "../scripts/render";
+import { KubeObject, renderDev, validateSchema } from "./helpers";
+
+type Attribute = { baseName: string; type: string };
+const models = k8sModels as unknown as Record<string, { getAttributeTypeMap?: () => Attribute[] }>;
+
+/** Fields that the Kubernetes API does not know (a typo would be dropped silently by the server). */
+export function unknownFields(value: unknown, type: string, at: string): string[] {
+    if (value === null || value === undefined) return [];
+    const list = /^Array<(.+)>$/.exec(type);
+    if (list) return (value as unknown[]).flatMap((v, i) => unknownFields(v, list[1], `${at}[${i}]`));
+    const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+    if (map) return Object.entries(value as object).flatMap(([k, v]) => unknownFields(v, map[1], `${at}.${k}`));
+    const attributes = models[type]?.getAttributeTypeMap?.();
+    if (attributes === undefined) return [];
+    return Object.entries(value as object).flatMap(([k, v]) => {
+        const attribute = attributes.find((a) => a.baseName === k);
+        return attribute ? unknownFields(v, attribute.type, `${at}.${k}`) : [`${at}.${k}`];
+    });
+}
+
+const STACKS: Record<string, Record<string, string>> = {
+    "dev (NodePort)": {},
+    LoadBalancer: { exposure: "LoadBalancer", "loadBalancer.sourceRanges": '["10.0.0.0/8"]', "loadBalancer.annotations": '{"a.example.com/x": "y"}' },
+    "LoadBalancer without waiting": { exposure: "LoadBalancer", "loadBalancer.timeoutSeconds": "0" },
+    HostNetwork: { exposure: "HostNetwork" },
+    "own backend, private registry": {
+        "backend.enabled": "false",
+        "backend.serviceName": "shop",
+        imagePullSecrets: '["regcred"]',
+        name: "edge",
+        namespace: "traffic",
+        replicas: "3",
+    },
+};
+
+describe("Kubernetes schemas and URNs", () => {
+    for (const [stack, set] of Object.entries(STACKS)) {
+        describe(stack, () => {
+            let result: RenderResult;
+            before(async () => {
+                result = await renderDev(set);
+            });
+
+            it("every object validates against its Kubernetes schema", () => {
+                assert.ok(result.objects.length >= 5);
+                for (const o of result.objects) validateSchema(o);
+            });
+
+            it("every object uses only fields the Kubernetes API knows", () => {
+                for (const o of result.objects) {
+                    assert.deepStrictEqual(unknownFields(o, `V1${o.kind}`, `${o.kind}/${o.metadata.name}`), []);
+                }
+            });
+
+            it("every resource has a unique type and name, hence a unique URN", () => {
+                const keys = result.recorder.resources.map((r) => `${r.type}::${r.name}`);
+                const duplicates = keys.filter((k, i) => keys.indexOf(k) !== i);
+                assert.deepStrictEqual(duplicates, []);
+                const objects = result.objects.map((o: KubeObject) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);
+                assert.strictEqual(new Set(objects).size, objects.length, "two objects with one Kubernetes name");
+            });
+        });
+    }
+
+    it("the schema checks catch what they are for", () => {
+        const bad = { apiVersion: "v1", kind: "Service", metadata: { name: "x" }, spec: { type: "Nodeport", ports: [{ port: 80 }] } };
+        assert.throws(() => validateSchema(bad), /Service\/x is not valid/);
+        assert.deepStrictEqual(unknownFields({ metadata: { name: "x" }, spec: { sessionAfinity: "ClientIP" } }, "V1Service", "Service/x"), ["Service/x.spec.sessionAfinity"]);
+    });
+});

@@ -1,0 +1,220 @@
+// Stack configuration: every key's default and effect, and every bad value refused with a message
+// naming the key, the value and what is allowed, before any resource is registered.
+import * as assert from "assert";
+import * as yaml from "js-yaml";
+import { ConfigError, ConfigSource, parseSettings } from "../components/settings";
+import { RenderResult } from "../scripts/render";
+import { container, find, outputValue, renderDev, renderRefused } from "./helpers";
+
+/** A config source over plain values (strings as the CLI hands them over). */
+function source(values: Record<string, string>, kubernetes: Record<string, string> = {}, secrets: string[] = []): ConfigSource {
+    return { get: (k) => values[k], isSecret: (k) => secrets.includes(k), getKubernetes: (k) => kubernetes[k] };
+}
+
+/** The problems parseSettings reports for some values (with the licence accepted unless overridden). */
+function problems(values: Record<string, string>, kubernetes: Record<string, string> = {}): readonly string[] {
+    try {
+        parseSettings(source({ eula: "accept", ...values }, kubernetes));
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
+        return err.problems;
+    }
+    return [];
+}
+
+function poolArgs(result: RenderResult): string {
+    const doc = yaml.load(find(result.objects, "ConfigMap", "vtm-config").data["my-service-config"]) as any;
+    return doc.pools[0].properties.service_discovery.plugin_args;
+}
+
+describe("settings: defaults", () => {
+    it("applies the documented defaults when only the licence is accepted", () => {
+        const s = parseSettings(source({ eula: "accept" }));
+        assert.strictEqual(s.exposure, "NodePort");
+        assert.strictEqual(s.name, "vtm");
+        assert.strictEqual(s.namespace, "default");
+        assert.strictEqual(s.replicas, 1);
+        assert.strictEqual(s.image, "pulsesecure/vtm:19.1");
+        assert.strictEqual(s.imagePullPolicy, "Always");
+        assert.deepStrictEqual(s.imagePullSecrets, []);
+        assert.strictEqual(s.adminPassword, undefined);
+        assert.strictEqual(s.nodeAddress, undefined);
+        assert.deepStrictEqual(s.backend, {
+            enabled: true,
+            name: "example-application",
+            image: "nginx:1.7.9",
+            replicas: 2,
+            serviceName: "example-application-backend-service",
+            portName: "http",
+        });
+        assert.deepStrictEqual(s.loadBalancer, { sourceRanges: [], annotations: {}, timeoutSeconds: 120 });
+        assert.deepStrictEqual(s.kubernetes, {});
+    });
+
+    it("returns frozen settings", () => {
+        const s = parseSettings(source({ eula: "accept" }));
+        assert.ok(Object.isFrozen(s) && Object.isFrozen(s.backend) && Object.isFrozen(s.loadBalancer.sourceRanges));
+    });
+
+    it("treats the empty strings Pulumi.yaml declares as defaults as unset", () => {
+        const s = parseSettings(source({ eula: "accept", adminPassword: "", nodeAddress: "" }));
+        assert.strictEqual(s.adminPassword, undefined);
+        assert.strictEqual(s.nodeAddress, undefined);
+    });
+});
+
+describe("settings: each key's effect on the rendered stack", () => {
+    it("name prefixes every vTM object and its app label, so a second set can share the namespace", async () => {
+        const r = await renderDev({ name: "edge" });
+        const vtmObjects = r.objects.filter((o) => o.metadata.labels["app.kubernetes.io/name"] === "vtm");
+        for (const o of vtmObjects) {
+            assert.ok(o.metadata.name === "edge" || o.metadata.name.startsWith("edge-"), `${o.kind}/${o.metadata.name}`);
+            assert.strictEqual(o.metadata.labels.app, "edge");
+        }
+        const names = vtmObjects.map((o) => `${o.kind}/${o.metadata.name}`);
+        for (const expected of ["ConfigMap/edge-config", "ConfigMap/edge-extra-data", "Service/edge-admin-services", "Service/edge-services", "Deployment/edge"]) {
+            assert.ok(names.includes(expected), expected);
+        }
+        assert.deepStrictEqual(find(r.objects, "Deployment", "edge").spec.selector.matchLabels, { app: "edge" });
+        const volumes = find(r.objects, "Deployment", "edge").spec.template.spec.volumes;
+        assert.strictEqual(volumes[0].projected.sources[2].configMap.name, "edge-config");
+    });
+
+    it("namespace places every object and the provider there", async () => {
+        const r = await renderDev({ namespace: "traffic" });
+        for (const o of r.objects) assert.strictEqual(o.metadata.namespace, "traffic", `${o.kind}/${o.metadata.name}`);
+        const provider = r.recorder.resources.find((x) => x.type === "pulumi:providers:kubernetes")!;
+        assert.strictEqual(provider.inputs.namespace, "traffic");
+        assert.strictEqual(outputValue(r, "namespace"), "traffic");
+    });
+
+    it("replicas, image, imagePullPolicy and imagePullSecrets shape the traffic manager Deployment", async () => {
+        const r = await renderDev({
+            replicas: "3",
+            image: "registry.example.com/vtm:19.1",
+            imagePullPolicy: "IfNotPresent",
+            imagePullSecrets: '["regcred", "backup-cred"]',
+        });
+        const vtm = find(r.objects, "Deployment", "vtm");
+        assert.strictEqual(vtm.spec.replicas, 3);
+        assert.strictEqual(container(vtm).image, "registry.example.com/vtm:19.1");
+        assert.strictEqual(container(vtm).imagePullPolicy, "IfNotPresent");
+        assert.deepStrictEqual(vtm.spec.template.spec.imagePullSecrets, [{ name: "regcred" }, { name: "backup-cred" }]);
+        assert.strictEqual(find(r.objects, "Deployment", "example-application-deployment").spec.template.spec.imagePullSecrets, undefined);
+    });
+
+    it("nodeAddress is the host of the endpoint outputs and no cluster is asked", async () => {
+        let asked = false;
+        const r = await renderDev({ nodeAddress: "vtm.example.com" }, { nodeAddressLookup: async () => ((asked = true), "10.9.9.9") });
+        assert.ok(String(outputValue(r, "serviceEndpoint")).startsWith("http://vtm.example.com:"));
+        assert.ok(String(outputValue(r, "adminUrl")).startsWith("https://vtm.example.com:"));
+        assert.strictEqual(asked, false);
+    });
+
+    it("an IPv6 nodeAddress is bracketed in URLs", async () => {
+        const r = await renderDev({ nodeAddress: "2001:db8::7", exposure: "HostNetwork" });
+        assert.strictEqual(outputValue(r, "serviceEndpoint"), "http://[2001:db8::7]:80");
+    });
+
+    it("backend.enabled false drops the example application and the pool discovers backend.serviceName", async () => {
+        const r = await renderDev({ "backend.enabled": "false", "backend.serviceName": "shop-frontend", "backend.portName": "web" });
+        assert.deepStrictEqual(
+            r.objects.filter((o) => o.metadata.labels.app === "example-application"),
+            [],
+        );
+        assert.strictEqual(poolArgs(r), "--servicename=_web._tcp.shop-frontend");
+    });
+
+    it("backend.name, image, replicas and portName shape the example application and its discovery", async () => {
+        const r = await renderDev({ "backend.name": "demo", "backend.image": "nginx:1.27", "backend.replicas": "4", "backend.portName": "web" });
+        const app = find(r.objects, "Deployment", "demo-deployment");
+        assert.strictEqual(app.spec.replicas, 4);
+        assert.strictEqual(app.spec.template.spec.containers[0].image, "nginx:1.27");
+        const svc = find(r.objects, "Service", "demo-backend-service");
+        assert.strictEqual(svc.spec.ports[0].name, "web");
+        assert.strictEqual(poolArgs(r), "--servicename=_web._tcp.demo-backend-service");
+    });
+
+    it("backend.serviceName names the example application's own headless Service when it is enabled", async () => {
+        const r = await renderDev({ "backend.serviceName": "web-pods" });
+        assert.strictEqual(find(r.objects, "Service", "web-pods").spec.clusterIP, "None");
+        assert.strictEqual(poolArgs(r), "--servicename=_http._tcp.web-pods");
+    });
+});
+
+describe("settings: bad values", () => {
+    const cases: [string, Record<string, string>, string][] = [
+        ["exposure", { exposure: "Bogus" }, "exposure: 'Bogus' is not one of NodePort, LoadBalancer, HostNetwork"],
+        ["name (upper case)", { name: "VTM" }, "name: 'VTM' is not a DNS-1035 label of at most 48 characters (lower-case letters, digits and '-', starting with a letter)"],
+        ["name (too long for its Services)", { name: "a".repeat(49) }, `name: '${"a".repeat(49)}' is not a DNS-1035 label of at most 48 characters (lower-case letters, digits and '-', starting with a letter)`],
+        ["namespace", { namespace: "Team_A" }, "namespace: 'Team_A' is not a DNS-1123 label of at most 63 characters (lower-case letters, digits and '-')"],
+        ["replicas (zero)", { replicas: "0" }, "replicas: '0' is not a whole number of at least 1"],
+        ["replicas (fraction)", { replicas: "1.5" }, "replicas: '1.5' is not a whole number of at least 1"],
+        ["replicas (text)", { replicas: "two" }, "replicas: 'two' is not a whole number of at least 1"],
+        ["image", { image: "pulsesecure/vtm 19.1" }, "image: 'pulsesecure/vtm 19.1' is not an image reference (a non-empty string without spaces)"],
+        ["imagePullPolicy", { imagePullPolicy: "always" }, "imagePullPolicy: 'always' is not one of Always, IfNotPresent, Never"],
+        ["imagePullSecrets", { imagePullSecrets: '["Reg Cred"]' }, `imagePullSecrets: '["Reg Cred"]' is not a list of Secret names`],
+        ["eula", { eula: "yes" }, "eula: 'yes' does not accept the vTM licence; read it and accept it with: pulumi config set eula accept"],
+        ["nodeAddress", { nodeAddress: "http://10.0.0.1:30080" }, "nodeAddress: 'http://10.0.0.1:30080' is not an IP address or host name (no scheme, port or path)"],
+        ["backend (not an object)", { backend: "off" }, "backend: 'off' is not an object (set its fields with: pulumi config set --path backend.<field> <value>)"],
+        ["backend.enabled", { backend: '{"enabled": "no"}' }, "backend.enabled: 'no' is not true or false"],
+        ["backend.replicas", { backend: '{"replicas": -1}' }, "backend.replicas: -1 is not a whole number of at least 1"],
+        ["backend.portName", { backend: '{"portName": "http_port"}' }, "backend.portName: 'http_port' is not a port name of at most 15 characters (lower-case letters, digits and '-')"],
+        ["backend unknown field", { backend: '{"enable": false}' }, "backend.enable: is not a setting (allowed: enabled, name, image, replicas, serviceName, portName)"],
+        [
+            "backend off without a Service",
+            { backend: '{"enabled": false}' },
+            "backend.serviceName: is required when backend.enabled is false: name the headless Service of your application that the pool discovers (pulumi config set --path backend.serviceName <service>)",
+        ],
+        ["loadBalancer.sourceRanges", { loadBalancer: '{"sourceRanges": ["10.0.0.0/33"]}' }, `loadBalancer.sourceRanges: ["10.0.0.0/33"] is not a list of CIDR ranges such as 203.0.113.0/24`],
+        ["loadBalancer.annotations", { loadBalancer: '{"annotations": {"a": 1}}' }, `loadBalancer.annotations: {"a":1} is not a map of strings to strings`],
+        ["loadBalancer.timeoutSeconds", { loadBalancer: '{"timeoutSeconds": -5}' }, "loadBalancer.timeoutSeconds: -5 is not a whole number of at least 0"],
+    ];
+    for (const [what, values, message] of cases) {
+        it(`refuses ${what}`, () => {
+            assert.deepStrictEqual(problems(values), [message]);
+        });
+    }
+
+    it("refuses an unaccepted licence by default", () => {
+        assert.deepStrictEqual(problems({ eula: "" }), ["eula: '' does not accept the vTM licence; read it and accept it with: pulumi config set eula accept"]);
+    });
+
+    it("refuses kubernetes: settings the provider would refuse", () => {
+        assert.deepStrictEqual(problems({}, { renderYamlToDirectory: "out", context: "kind-kind" }), [
+            "kubernetes:context: cannot be combined with kubernetes:renderYamlToDirectory (rendering writes manifests and talks to no cluster); unset one of them",
+        ]);
+        assert.deepStrictEqual(problems({}, { enableServerSideApply: "maybe" }), ["kubernetes:enableServerSideApply: 'maybe' is not true or false"]);
+    });
+
+    it("refuses an admin password stored in plain text, without repeating it", () => {
+        const found = problems({ adminPassword: "hunter2-plain" });
+        assert.deepStrictEqual(found, ["adminPassword: is stored in plain text; set it as a secret: pulumi config set --secret adminPassword <password>"]);
+    });
+
+    it("reports every problem at once, in one error whose message lists them all", () => {
+        let error: ConfigError | undefined;
+        try {
+            parseSettings(source({ exposure: "Bogus", replicas: "0", eula: "no" }));
+        } catch (err) {
+            error = err as ConfigError;
+        }
+        assert.ok(error instanceof ConfigError);
+        assert.strictEqual(error.problems.length, 3);
+        assert.ok(error.message.startsWith("Invalid stack configuration (3 problems; nothing was deployed or changed):\n"));
+        for (const p of error.problems) assert.ok(error.message.includes(`  - ${p}`));
+    });
+
+    it("registers no resource at all when the configuration is bad", async () => {
+        const { message, recorder } = await renderRefused({ exposure: "Bogus", "backend.replicas": "0" });
+        assert.match(message, /exposure: 'Bogus' is not one of NodePort, LoadBalancer, HostNetwork/);
+        assert.match(message, /backend\.replicas: 0 is not a whole number of at least 1/);
+        assert.deepStrictEqual(recorder.resources, []);
+    });
+
+    it("registers no resource when the licence is not accepted", async () => {
+        const { message, recorder } = await renderRefused({ eula: "" });
+        assert.match(message, /pulumi config set eula accept/);
+        assert.deepStrictEqual(recorder.resources, []);
+    });
+});
