@@ -1,0 +1,43 @@
+// The entry point `pulumi up` runs: it reads the stack configuration and exports the outputs users
+// read with `pulumi stack output`. Loaded once, as the Pulumi language host loads it.
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { Recorder } from "../scripts/mockRuntime";
+import { stackConfig } from "../scripts/render";
+
+async function value(output: pulumi.Output<unknown>): Promise<unknown> {
+    return new Promise((resolve) => output.apply((v) => (resolve(v), v)));
+}
+
+describe("index.ts", () => {
+    let program: typeof import("../index");
+    const recorder = new Recorder({ simulateCluster: true });
+
+    before(async () => {
+        const { project, config, secretKeys } = stackConfig({ stack: "dev", set: { nodeAddress: "192.0.2.50", exposure: "NodePort" } });
+        await pulumi.runtime.setMocks(recorder.mocks, project, "dev", false);
+        pulumi.runtime.setAllConfig(config, secretKeys);
+        program = await import("../index");
+        await pulumi.runtime.disconnect();
+    });
+
+    it("exports the documented stack outputs", async () => {
+        assert.deepStrictEqual(Object.keys(program).filter((k) => k !== "__esModule").sort(), [
+            "adminPassword",
+            "adminUrl",
+            "namespace",
+            "restApiUrl",
+            "serviceEndpoint",
+            "serviceNodePort",
+        ]);
+        assert.match(String(await value(program.serviceEndpoint)), /^http:\/\/192\.0\.2\.50:3\d{4}$/);
+        assert.match(String(await value(program.adminUrl)), /^https:\/\/192\.0\.2\.50:3\d{4}$/);
+        assert.strictEqual(program.namespace, "default");
+        assert.strictEqual(await pulumi.isSecret(program.adminPassword), true);
+    });
+
+    it("deploys the stack the configuration describes", () => {
+        const kinds = recorder.kubernetesObjects().map((o) => `${o.kind}/${o.metadata.name}`);
+        assert.ok(kinds.includes("Deployment/vtm") && kinds.includes("Service/vtm-services"), kinds.join(", "));
+    });
+});

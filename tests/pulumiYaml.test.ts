@@ -1,0 +1,111 @@
+// Pulumi.yaml and the code agree: every key the program reads is declared with its type, default
+// and description (the CLI validates and merges them), and each declared default is the code's.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import * as ts from "typescript";
+import { DEFAULTS } from "../components/defaults";
+import { ConfigSource, parseSettings } from "../components/settings";
+import { PROJECT_DIR } from "../scripts/render";
+
+interface Declaration {
+    type?: string;
+    items?: { type: string };
+    description?: string;
+    default?: unknown;
+    secret?: boolean;
+    value?: unknown;
+}
+
+const project = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    runtime: { name: string; options: Record<string, unknown> };
+    config: Record<string, Declaration>;
+};
+
+/** The keys parseSettings reads, found by watching it read a configuration. */
+function keysRead(values: Record<string, string>): string[] {
+    const read = new Set<string>();
+    const src: ConfigSource = {
+        get: (k) => (read.add(k), values[k]),
+        isSecret: () => true,
+        getKubernetes: () => undefined,
+    };
+    parseSettings(src);
+    return [...read].sort();
+}
+
+/** A value as the CLI hands a merged default to the program: a string, or JSON for lists and objects. */
+const asConfig = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+
+const TYPE_OF: Record<string, (v: unknown) => boolean> = {
+    string: (v) => typeof v === "string",
+    integer: (v) => Number.isInteger(v),
+    boolean: (v) => typeof v === "boolean",
+    array: (v) => Array.isArray(v),
+    object: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+};
+
+describe("Pulumi.yaml", () => {
+    it("declares exactly the keys the program reads", () => {
+        assert.deepStrictEqual(Object.keys(project.config).sort(), keysRead({ eula: "accept" }));
+    });
+
+    it("declares each key in the form the Pulumi CLI accepts, with a type, a default and a description", () => {
+        for (const [key, decl] of Object.entries(project.config)) {
+            assert.deepStrictEqual(
+                Object.keys(decl).filter((k) => !["type", "items", "description", "secret", "default", "value"].includes(k)),
+                [],
+                key,
+            );
+            assert.ok(decl.type && decl.type in TYPE_OF, `${key}: type ${decl.type}`);
+            if (decl.type === "array") assert.ok(decl.items?.type, `${key}: an array needs items.type`);
+            assert.ok(TYPE_OF[decl.type](decl.default), `${key}: default ${JSON.stringify(decl.default)} is not a ${decl.type}`);
+            assert.ok((decl.description ?? "").length > 10, `${key}: description`);
+            // A secret-declared key must always be set (the CLI refuses an unencrypted default).
+            assert.notStrictEqual(decl.secret, true, `${key}: optional keys cannot be declared secret`);
+        }
+    });
+
+    it("declares the code's default for every key", () => {
+        for (const [key, decl] of Object.entries(project.config)) {
+            assert.deepStrictEqual(decl.default, (DEFAULTS as Record<string, unknown>)[key], key);
+        }
+    });
+
+    it("gives, through the CLI's merge of its defaults, the same settings as the code's own defaults", () => {
+        const merged = Object.fromEntries(Object.entries(project.config).map(([k, d]) => [k, asConfig(d.default)]));
+        const fromYaml = parseSettings({ get: (k) => ({ ...merged, eula: "accept" })[k], isSecret: () => true, getKubernetes: () => undefined });
+        const fromCode = parseSettings({ get: (k) => ({ eula: "accept" } as Record<string, string>)[k], isSecret: () => true, getKubernetes: () => undefined });
+        assert.deepStrictEqual(fromYaml, fromCode);
+    });
+
+    it("runs TypeScript without a type-check at every start, with a tsconfig that only adds noCheck", () => {
+        assert.strictEqual(project.runtime.name, "nodejs");
+        const tsconfigFile = project.runtime.options.tsconfig as string;
+        // Read as the Pulumi SDK reads it to decide on transpile-only (no `extends` followed).
+        const tsconfig = ts.parseConfigFileTextToJson(tsconfigFile, fs.readFileSync(path.join(PROJECT_DIR, tsconfigFile), "utf8")).config;
+        assert.strictEqual(tsconfig.compilerOptions.noCheck, true);
+        assert.strictEqual(tsconfig.extends, "./tsconfig.json");
+        assert.ok(tsconfig.include.includes("index.ts"));
+    });
+
+    it("has stack files whose keys are all declared", () => {
+        const stacks = fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
+        assert.ok(stacks.includes("Pulumi.dev.yaml"));
+        for (const file of stacks) {
+            const stack = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, file), "utf8")) as { config?: Record<string, unknown> };
+            for (const key of Object.keys(stack.config ?? {})) {
+                const [namespace, name] = key.split(":");
+                if (namespace === project.name) assert.ok(name in project.config, `${file}: ${key} is not declared`);
+                else assert.strictEqual(namespace, "kubernetes", `${file}: ${key}`);
+            }
+        }
+    });
+
+    it("has the dev stack accept the licence, as the seed's manifests do", () => {
+        const dev = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+        assert.strictEqual(dev.config[`${project.name}:eula`], "accept");
+    });
+});

@@ -1,0 +1,117 @@
+// Offline rendering (`npm run render`): the stack's objects without the Pulumi CLI or a cluster,
+// deterministic, with generated passwords left out unless asked for.
+import * as assert from "assert";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { PROJECT_DIR, parseArgs, render, stackConfig, toYaml } from "../scripts/render";
+import { find, findByPrefix } from "./helpers";
+
+/** A throwaway project directory: the real Pulumi.yaml and one stack file. */
+function projectWithStack(stackYaml: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-render-"));
+    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(path.join(dir, "Pulumi.test.yaml"), stackYaml);
+    return dir;
+}
+
+describe("offline rendering", () => {
+    it("is deterministic: two renders of a stack are byte-identical", async () => {
+        const first = toYaml((await render({ stack: "dev" })).objects);
+        const second = toYaml((await render({ stack: "dev" })).objects);
+        assert.ok(first.length > 1000);
+        assert.strictEqual(first, second);
+    });
+
+    it("leaves Secrets out unless asked, and says which to create and how", async () => {
+        const result = await render({ stack: "dev" });
+        assert.deepStrictEqual(result.objects.filter((o) => o.kind === "Secret"), []);
+        const secret = result.omittedSecrets[0];
+        const password = secret.stringData["vtm-admin-password"];
+        assert.ok(!toYaml(result.objects).includes(password), "the generated password is not written");
+        assert.ok(
+            result.notes.some((n) => n.includes(`kubectl create secret generic ${secret.metadata.name} -n default --from-literal=vtm-admin-password=<value>`)),
+            result.notes.join("\n"),
+        );
+        // The Deployment refers to exactly the Secret the note names.
+        const ref = find(result.objects, "Deployment", "vtm").spec.template.spec.containers[0].env.find((e: any) => e.name === "ZEUS_PASS");
+        assert.strictEqual(ref.valueFrom.secretKeyRef.name, secret.metadata.name);
+    });
+
+    it("writes the Secret with a real generated password with --include-secrets", async () => {
+        const result = await render({ stack: "dev", includeSecrets: true });
+        const secret = findByPrefix(result.objects, "Secret", "vtm-admin-login-credentials");
+        assert.match(secret.stringData["vtm-admin-password"], /^[A-Za-z0-9]{24}$/);
+        assert.deepStrictEqual(result.notes, []);
+    });
+
+    it("reads the stack file, then --set values on top, like the CLI's config", () => {
+        const dir = projectWithStack("config:\n  vtm-kubernetes:eula: accept\n  vtm-kubernetes:replicas: 2\n  vtm-kubernetes:backend:\n    replicas: 5\n");
+        const { config } = stackConfig({ projectDir: dir, stack: "test", set: { replicas: "3", "backend.enabled": "false" } });
+        assert.strictEqual(config["vtm-kubernetes:replicas"], "3");
+        assert.deepStrictEqual(JSON.parse(config["vtm-kubernetes:backend"]), { replicas: 5, enabled: false });
+        assert.strictEqual(config["vtm-kubernetes:exposure"], "NodePort", "Pulumi.yaml defaults are merged as the CLI does");
+    });
+
+    it("renders a stack whose password is encrypted, and refuses to write it without the value", async () => {
+        const dir = projectWithStack("config:\n  vtm-kubernetes:eula: accept\n  vtm-kubernetes:adminPassword:\n    secure: v1:AAAABBBB\n");
+        const result = await render({ projectDir: dir, stack: "test" });
+        assert.ok(result.notes.some((n) => n.includes("vtm-kubernetes:adminPassword is encrypted")));
+        assert.strictEqual(result.recorder.resources.filter((r) => r.type.startsWith("random:")).length, 0, "the configured password is used");
+        await assert.rejects(render({ projectDir: dir, stack: "test", includeSecrets: true }), /only the Pulumi CLI can decrypt it: pass --set adminPassword=<value>/);
+        const withValue = await render({ projectDir: dir, stack: "test", includeSecrets: true, set: { adminPassword: "From-The-Command-Line-1" } });
+        assert.strictEqual(findByPrefix(withValue.objects, "Secret", "vtm-admin-login-credentials").stringData["vtm-admin-password"], "From-The-Command-Line-1");
+    });
+
+    it("names a missing stack file", () => {
+        assert.throws(() => stackConfig({ stack: "nope" }), /stack 'nope' has no Pulumi\.nope\.yaml/);
+    });
+
+    it("parses its command line and refuses what it does not know", () => {
+        assert.deepStrictEqual(parseArgs(["--stack", "dev", "--set", "exposure=LoadBalancer", "--set", "loadBalancer.annotations={\"a\":\"b=c\"}", "--out", "o", "--include-secrets"]), {
+            options: { stack: "dev", set: { exposure: "LoadBalancer", "loadBalancer.annotations": '{"a":"b=c"}' }, includeSecrets: true },
+            out: "o",
+        });
+        assert.throws(() => parseArgs(["--bogus"]), /unknown argument '--bogus'/);
+        assert.throws(() => parseArgs(["--set", "novalue"]), /--set takes key=value/);
+        assert.throws(() => parseArgs(["--stack"]), /--stack needs a value/);
+    });
+
+    describe("npm run render (the command line)", function () {
+        this.timeout(120_000);
+
+        it("writes one file per object with --out, in apply order, and the notes to stderr", () => {
+            const out = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-out-"));
+            const run = spawnSync("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--set", "exposure=HostNetwork", "--out", out], {
+                cwd: PROJECT_DIR,
+                encoding: "utf8",
+            });
+            assert.strictEqual(run.status, 0, run.stderr);
+            const files = fs.readdirSync(out).sort();
+            assert.deepStrictEqual(files, [
+                "01-configmap-vtm-base-config.yaml",
+                "02-configmap-vtm-config.yaml",
+                "03-configmap-vtm-extra-data.yaml",
+                "04-configmap-vtm-healthcheck-config.yaml",
+                "05-service-example-application-backend-service.yaml",
+                "06-deployment-example-application-deployment.yaml",
+                "07-deployment-vtm.yaml",
+            ]);
+            const vtm = yaml.load(fs.readFileSync(path.join(out, "07-deployment-vtm.yaml"), "utf8")) as any;
+            assert.strictEqual(vtm.spec.template.spec.hostNetwork, true);
+            assert.match(run.stderr, /NOTE: Secret default\/vtm-admin-login-credentials-\w+ is not written/);
+        });
+
+        it("prints a YAML stream to stdout, and stops with the config error and exit 1 on bad input", () => {
+            const stream = execFileSync("npm", ["run", "--silent", "render", "--", "--stack", "dev"], { cwd: PROJECT_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+            const docs = yaml.loadAll(stream) as any[];
+            assert.deepStrictEqual(docs.map((d) => d.kind), ["ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "Service", "Service", "Service", "Deployment", "Deployment"]);
+            const bad = spawnSync("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--set", "exposure=Ingress"], { cwd: PROJECT_DIR, encoding: "utf8" });
+            assert.strictEqual(bad.status, 1);
+            assert.match(bad.stderr, /exposure: 'Ingress' is not one of NodePort, LoadBalancer, HostNetwork/);
+            assert.strictEqual(bad.stdout, "");
+        });
+    });
+});
