@@ -22,6 +22,8 @@ export interface MockOptions {
      * provider's replacement of a changed Secret does. Rendering leaves all of this out.
      */
     readonly simulateCluster?: boolean;
+    /** The address a simulated balancer assigns. @default { ip: "192.0.2.10" } */
+    readonly balancerIngress?: { ip?: string; hostname?: string };
     /** The RandomPassword result; default: a real random password of the requested length. */
     readonly password?: (inputs: Record<string, any>) => string;
 }
@@ -60,10 +62,10 @@ export function randomPassword(inputs: Record<string, any>): string {
 }
 
 /** What the API server adds to a Service: nodePorts for NodePort and LoadBalancer types, a balancer address. */
-function simulateService(name: string, spec: any): { spec: any; status?: any } {
+function simulateService(name: string, spec: any, ingress: { ip?: string; hostname?: string }): { spec: any; status?: any } {
     if (spec?.type !== "NodePort" && spec?.type !== "LoadBalancer") return { spec };
     const ports = (spec.ports ?? []).map((p: any) => ({ ...p, nodePort: p.nodePort ?? 30000 + (parseInt(hash(`${name}/${p.name}`).slice(0, 6), 16) % 2768) }));
-    const status = spec.type === "LoadBalancer" ? { loadBalancer: { ingress: [{ ip: "192.0.2.10" }] } } : undefined;
+    const status = spec.type === "LoadBalancer" ? { loadBalancer: { ingress: [ingress] } } : undefined;
     return { spec: { ...spec, ports }, status };
 }
 
@@ -98,7 +100,7 @@ export class Recorder {
             metadata: { ...rawInputs.metadata, name: metadata?.name ?? autoName(name, seed) },
         };
         if (this.options.simulateCluster && type === "kubernetes:core/v1:Service") {
-            Object.assign(state, simulateService(name, inputs.spec));
+            Object.assign(state, simulateService(name, inputs.spec, this.options.balancerIngress ?? { ip: "192.0.2.10" }));
         }
         return state;
     }
@@ -106,7 +108,7 @@ export class Recorder {
     /** The Kubernetes objects registered, as they would be applied (auto-names filled in). */
     kubernetesObjects(): Record<string, any>[] {
         return this.resources
-            .filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:"))
+            .filter((r) => r.type.startsWith("kubernetes:"))
             .map((r) => ({ ...r.inputs, metadata: { ...r.inputs.metadata, name: r.state.metadata.name } }));
     }
 }

@@ -74,6 +74,11 @@ describe("exposure: LoadBalancer", () => {
         assert.ok(String(outputValue(result, "adminUrl")).startsWith(`https://${NODE}:`));
     });
 
+    it("takes the balancer's host name when it has no IP (cloud balancers)", async () => {
+        const r = await renderDev({ exposure: "LoadBalancer" }, {}, { balancerIngress: { hostname: "vtm-123.elb.example.com" } });
+        assert.strictEqual(outputValue(r, "serviceEndpoint"), "http://vtm-123.elb.example.com:80");
+    });
+
     it("does not wait at all with timeoutSeconds 0, and says the address is pending until assigned", async () => {
         const noWait = await render({ stack: "dev", set: { exposure: "LoadBalancer", "loadBalancer.timeoutSeconds": "0" } });
         const annotations = find(noWait.objects, "Service", "vtm-services").metadata.annotations;
