@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
 
 /** The directory of the base documents, the example service document and data files. */
 export const CONFIG_DIR = path.resolve(__dirname, "..", "config");
@@ -23,7 +24,8 @@ export interface LoadedDocument {
     readonly document: ConfigDocument;
 }
 
-export class DocumentError extends Error {
+/** Broken documents: every problem, each naming the file, the object and the field. */
+export class DocumentError extends pulumi.RunError {
     constructor(readonly problems: readonly string[]) {
         super(`Invalid vTM configuration document:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         this.name = "DocumentError";
@@ -91,16 +93,28 @@ export function parseDocument(text: string, source: string): ConfigDocument {
     return document as ConfigDocument;
 }
 
-/** Loads a document from config/ (path relative to it). */
-export function loadDocument(relativePath: string): LoadedDocument {
-    const source = `config/${relativePath}`;
-    const text = fs.readFileSync(path.join(CONFIG_DIR, relativePath), "utf8");
+/** Loads a document from a configuration directory (config/ by default), path relative to it. */
+export function loadDocument(configDir: string, relativePath: string): LoadedDocument {
+    const source = `${path.basename(configDir)}/${relativePath}`;
+    const text = fs.readFileSync(path.join(configDir, relativePath), "utf8");
     return { source, text, document: parseDocument(text, source) };
 }
 
-/** Loads a data file from config/ as text. */
-export function loadText(relativePath: string): string {
-    return fs.readFileSync(path.join(CONFIG_DIR, relativePath), "utf8");
+/** Runs every loader and reports the problems of all of them in one DocumentError. */
+export function loadTogether<A, B>(a: () => A, b: () => B): [A, B] {
+    const problems: string[] = [];
+    const attempt = <T>(load: () => T): T | undefined => {
+        try {
+            return load();
+        } catch (err) {
+            if (!(err instanceof DocumentError)) throw err;
+            problems.push(...err.problems);
+            return undefined;
+        }
+    };
+    const results = [attempt(a), attempt(b)] as const;
+    if (problems.length > 0) throw new DocumentError(problems);
+    return results as [A, B];
 }
 
 /** Writes a document as YAML, for documents the program completes. */

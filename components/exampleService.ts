@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_DIR, ConfigDocument, DocumentError, dumpDocument, fileRefs, loadDocument, loadText, namedObjects, property } from "./documents";
+import { CONFIG_DIR, ConfigDocument, DocumentError, LoadedDocument, dumpDocument, fileRefs, loadDocument, namedObjects, property } from "./documents";
 
 /** Key of the example document in the `<name>-config` ConfigMap (the seed's). */
 export const EXAMPLE_DOCUMENT_KEY = "my-service-config";
@@ -17,9 +17,9 @@ export interface VirtualServer {
     readonly port: number;
 }
 
-export interface ExampleServiceConfig {
-    /** Documents for the watched ConfigMap, key → YAML text. */
-    readonly documents: pulumi.Output<Record<string, string>>;
+/** The example service's files, loaded and checked. */
+export interface ExampleService {
+    readonly document: LoadedDocument;
     /** Data for the extra-data ConfigMap, key → text. */
     readonly extraData: Record<string, string>;
     readonly virtualServer: VirtualServer;
@@ -31,9 +31,9 @@ export function dnsDiscoveryArgs(serviceName: string, portName: string): string 
 }
 
 /** Every data file under config/data, by ConfigMap key (the file name without its extension). */
-export function loadDataFiles(): Record<string, string> {
-    const files = fs.readdirSync(path.join(CONFIG_DIR, DATA_DIR)).sort();
-    return Object.fromEntries(files.map((f) => [path.parse(f).name, loadText(path.join(DATA_DIR, f))]));
+export function loadDataFiles(configDir: string = CONFIG_DIR): Record<string, string> {
+    const dir = path.join(configDir, DATA_DIR);
+    return Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [path.parse(f).name, fs.readFileSync(path.join(dir, f), "utf8")]));
 }
 
 /** Fills in `plugin_args` of every enabled service-discovery pool that has none. */
@@ -48,28 +48,30 @@ export function withDiscovery(document: ConfigDocument, pluginArgs: string): Con
     return copy;
 }
 
-/** Builds the example service's documents and data; the pool discovers `backendService`. */
-export function exampleServiceConfig(backendService: pulumi.Input<string>, portName: string): ExampleServiceConfig {
-    const loaded = loadDocument(EXAMPLE_DOCUMENT);
-    const extraData = loadDataFiles();
+/** Loads the example document and data and checks that they fit together. */
+export function loadExampleService(configDir: string = CONFIG_DIR): ExampleService {
+    const document = loadDocument(configDir, EXAMPLE_DOCUMENT);
+    const extraData = loadDataFiles(configDir);
+    const problems: string[] = [];
     // Every file the document references must be one the extra-data ConfigMap mounts.
     const mounted = Object.keys(extraData).map((key) => `${DATA_DIR}/${key}`);
-    const missing = fileRefs(loaded.document).filter((ref) => !mounted.includes(ref));
-    if (missing.length > 0) {
-        throw new DocumentError(
-            missing.map((ref) => `${loaded.source}: valueFrom.fileRef '${ref}' is not a mounted file (mounted: ${mounted.join(", ")})`),
-        );
+    for (const ref of fileRefs(document.document).filter((r) => !mounted.includes(r))) {
+        problems.push(`${document.source}: valueFrom.fileRef '${ref}' is not a mounted file (mounted: ${mounted.join(", ") || "none"})`);
     }
-    const vs = namedObjects(loaded.document, "virtual_servers")[0];
+    const vs = namedObjects(document.document, "virtual_servers")[0];
     const port = vs ? property(vs, "basic", "port") : undefined;
     if (vs === undefined || typeof port !== "number") {
-        throw new DocumentError([`${loaded.source}: needs a virtual server with a numeric properties.basic.port`]);
+        problems.push(`${document.source}: needs a virtual server with a numeric properties.basic.port`);
     }
-    return {
-        documents: pulumi
-            .output(backendService)
-            .apply((service): Record<string, string> => ({ [EXAMPLE_DOCUMENT_KEY]: dumpDocument(withDiscovery(loaded.document, dnsDiscoveryArgs(service, portName))) })),
-        extraData,
-        virtualServer: { name: vs.name as string, port },
-    };
+    if (problems.length > 0) throw new DocumentError(problems);
+    return { document, extraData, virtualServer: { name: vs.name as string, port: port as number } };
+}
+
+/** The example's documents for the watched ConfigMap, its pool discovering `backendService`. */
+export function exampleDocuments(example: ExampleService, backendService: pulumi.Input<string>, portName: string): pulumi.Output<Record<string, string>> {
+    return pulumi
+        .output(backendService)
+        .apply((service): Record<string, string> => ({
+            [EXAMPLE_DOCUMENT_KEY]: dumpDocument(withDiscovery(example.document.document, dnsDiscoveryArgs(service, portName))),
+        }));
 }

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { DEFAULTS, Exposure, GENERATED_PASSWORD, PullPolicy } from "./defaults";
-import { IMPORT_DIR, LoadedDocument, loadDocument, namedObjects, property } from "./documents";
+import { CONFIG_DIR, DocumentError, IMPORT_DIR, LoadedDocument, loadDocument, namedObjects, property } from "./documents";
 import { VtmNames, selectorLabels, vtmLabels, vtmNames } from "./naming";
 
 /** The traffic manager's admin interfaces: container port names and numbers (both HTTPS). */
@@ -41,6 +41,15 @@ export interface VtmFoundationArgs {
     readonly configDocuments?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Data for `<name>-extra-data`, mounted at /import/data, key → text. @default {} */
     readonly extraData?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** The base and health-check documents. @default loadBaseDocuments(), from config/base */
+    readonly baseDocuments?: BaseDocuments;
+}
+
+/** The base documents as loaded and checked, with the probe port the health-check one gives. */
+export interface BaseDocuments {
+    readonly base: LoadedDocument;
+    readonly healthcheck: LoadedDocument;
+    readonly probePort: number;
 }
 
 /** How the pod is networked in each exposure mode. */
@@ -69,9 +78,15 @@ function podNetwork(exposure: Exposure): PodNetwork {
 export function healthcheckPort(doc: LoadedDocument): number {
     const port = namedObjects(doc.document, "virtual_servers").map((vs) => property(vs, "basic", "port"))[0];
     if (typeof port !== "number") {
-        throw new Error(`${doc.source}: the health-check virtual server has no numeric properties.basic.port`);
+        throw new DocumentError([`${doc.source}: the health-check virtual server has no numeric properties.basic.port`]);
     }
     return port;
+}
+
+/** Loads and checks the base documents. */
+export function loadBaseDocuments(configDir: string = CONFIG_DIR): BaseDocuments {
+    const [base, healthcheck] = [loadDocument(configDir, BASE_DOCUMENTS.base), loadDocument(configDir, BASE_DOCUMENTS.healthcheck)];
+    return { base, healthcheck, probePort: healthcheckPort(healthcheck) };
 }
 
 export class VtmFoundation extends pulumi.ComponentResource {
@@ -101,8 +116,7 @@ export class VtmFoundation extends pulumi.ComponentResource {
                 { parent: this },
             );
 
-        const base = loadDocument(BASE_DOCUMENTS.base);
-        const healthcheck = loadDocument(BASE_DOCUMENTS.healthcheck);
+        const { base, healthcheck, probePort } = args.baseDocuments ?? loadBaseDocuments();
         const baseConfigMap = configMap(names.baseConfigMap, { [BASE_DOCUMENT_KEY]: base.text });
         const healthcheckConfigMap = configMap(names.healthcheckConfigMap, { [BASE_DOCUMENT_KEY]: healthcheck.text });
         this.configMap = configMap(names.configMap, args.configDocuments ?? {});
@@ -139,7 +153,6 @@ export class VtmFoundation extends pulumi.ComponentResource {
             );
         }
 
-        const probePort = healthcheckPort(healthcheck);
         const probe = (overrides: k8s.types.input.core.v1.Probe): k8s.types.input.core.v1.Probe => ({
             httpGet: { path: "/", port: probePort, scheme: "HTTP" },
             successThreshold: 1,

@@ -98,9 +98,13 @@ const IANA_SERVICE_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 type Problems = string[];
 
-/** Quotes a raw value the way messages show it. */
+const SHOWN_LENGTH = 80;
+
+/** Quotes a raw value the way messages show it, cut short if it is long. */
 function show(value: unknown): string {
-    return typeof value === "string" ? `'${value}'` : JSON.stringify(value);
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    const cut = text.length > SHOWN_LENGTH ? `${text.slice(0, SHOWN_LENGTH)}… (${text.length} characters)` : text;
+    return typeof value === "string" ? `'${cut}'` : cut;
 }
 
 // A check returns the parsed value, or an Invalid saying what was expected.

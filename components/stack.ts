@@ -4,9 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { BackendApplication } from "./backend";
 import { Endpoints, endpoints, nodeAddressOutput } from "./endpoints";
-import { exampleServiceConfig } from "./exampleService";
+import { CONFIG_DIR, loadTogether } from "./documents";
+import { exampleDocuments, loadExampleService } from "./exampleService";
 import { VtmExposure } from "./exposure";
-import { VtmFoundation } from "./foundation";
+import { VtmFoundation, loadBaseDocuments } from "./foundation";
 import { vtmNames } from "./naming";
 import { NodeAddressLookup } from "./nodeAddress";
 import { Settings } from "./settings";
@@ -14,6 +15,8 @@ import { Settings } from "./settings";
 export interface StackOptions {
     /** Finds a node address for the outputs when `nodeAddress` is not set. */
     readonly nodeAddressLookup: NodeAddressLookup;
+    /** Where the configuration documents and data are. @default config/ */
+    readonly configDir?: string;
 }
 
 export interface StackOutputs extends Endpoints {
@@ -34,6 +37,9 @@ export function kubernetesProvider(settings: Settings): k8s.Provider {
 }
 
 export function createVtmStack(settings: Settings, options: StackOptions): StackOutputs {
+    // Every document is loaded and checked first: a broken one stops the program before anything is registered.
+    const configDir = options.configDir ?? CONFIG_DIR;
+    const [baseDocuments, example] = loadTogether(() => loadBaseDocuments(configDir), () => loadExampleService(configDir));
     const names = vtmNames(settings.name);
     const opts: pulumi.ComponentResourceOptions = { providers: [kubernetesProvider(settings)] };
     const { backend: backendSettings, namespace } = settings;
@@ -42,7 +48,7 @@ export function createVtmStack(settings: Settings, options: StackOptions): Stack
         ? new BackendApplication(backendSettings.name, { ...backendSettings, namespace }, opts)
         : undefined;
     // The pool follows the Service that really exists: the example backend's, or the one the user named.
-    const example = exampleServiceConfig(backend?.service.metadata.name ?? backendSettings.serviceName, backendSettings.portName);
+    const documents = exampleDocuments(example, backend?.service.metadata.name ?? backendSettings.serviceName, backendSettings.portName);
 
     const foundation = new VtmFoundation(
         names.prefix,
@@ -55,8 +61,9 @@ export function createVtmStack(settings: Settings, options: StackOptions): Stack
             imagePullSecrets: settings.imagePullSecrets,
             replicas: settings.replicas,
             adminPassword: settings.adminPassword,
-            configDocuments: example.documents,
+            configDocuments: documents,
             extraData: example.extraData,
+            baseDocuments,
         },
         opts,
     );

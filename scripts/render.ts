@@ -28,6 +28,8 @@ export interface RenderOptions {
     /** @default a lookup that asks no cluster */
     readonly nodeAddressLookup?: NodeAddressLookup;
     readonly projectDir?: string;
+    /** Where the configuration documents and data are. @default config/ */
+    readonly configDir?: string;
 }
 
 export interface RenderedOutput {
@@ -149,7 +151,7 @@ export async function render(options: RenderOptions = {}, recorder = new Recorde
     await pulumi.runtime.setMocks(recorder.mocks, project, options.stack ?? "render", options.preview ?? false);
     pulumi.runtime.setAllConfig(config, secretKeys);
 
-    const stack = createVtmStack(readSettings(), { nodeAddressLookup: options.nodeAddressLookup ?? noNodeAddress });
+    const stack = createVtmStack(readSettings(), { nodeAddressLookup: options.nodeAddressLookup ?? noNodeAddress, configDir: options.configDir });
     const outputs: Record<string, RenderedOutput> = {};
     for (const [key, value] of Object.entries(stack)) outputs[key] = await resolve(value);
     // Wait for every registration, not only those the outputs depend on.

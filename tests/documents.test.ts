@@ -2,10 +2,13 @@
 // the program with the file and object named, before anything is deployed.
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { CONFIG_DIR, DocumentError, checkDocument, fileRefs, parseDocument } from "../components/documents";
-import { dnsDiscoveryArgs, exampleServiceConfig, loadDataFiles, withDiscovery } from "../components/exampleService";
+import { dnsDiscoveryArgs, loadDataFiles, loadExampleService, withDiscovery } from "../components/exampleService";
 import { healthcheckPort } from "../components/foundation";
+import { Recorder } from "../scripts/mockRuntime";
+import { render } from "../scripts/render";
 
 function problemsOf(text: string): readonly string[] {
     try {
@@ -82,7 +85,33 @@ describe("the example service's configuration", () => {
     });
 
     it("takes the exposed port from the example virtual server", () => {
-        const example = exampleServiceConfig("svc", "http");
-        assert.deepStrictEqual(example.virtualServer, { name: "example-service", port: 80 });
+        assert.deepStrictEqual(loadExampleService().virtualServer, { name: "example-service", port: 80 });
+    });
+});
+
+describe("broken documents stop the program before anything is registered", () => {
+    /** A copy of config/ with some files replaced. */
+    function brokenConfig(files: Record<string, string>): string {
+        const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vtm-config-")), "config");
+        fs.cpSync(CONFIG_DIR, dir, { recursive: true });
+        for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
+        return dir;
+    }
+
+    it("reports the problems of every file at once and registers nothing", async () => {
+        const configDir = brokenConfig({
+            "base/00-vtm-healthcheck-config.yaml": "version: 6.2\nvirtual_servers:\n- name: hc\n  properties: {basic: {port: '19999'}}\n",
+            "example-service.yaml": "version: 6.2\nvirtual_servers:\n- name: web\n  properties: {basic: {port: 80}}\nrules:\n- name: r\n  content: {valueFrom: {fileRef: {name: data/missing}}}\n",
+        });
+        const recorder = new Recorder();
+        await assert.rejects(render({ stack: "dev", configDir }, recorder), (err: Error) => {
+            assert.ok(err instanceof DocumentError);
+            assert.deepStrictEqual(err.problems, [
+                "config/base/00-vtm-healthcheck-config.yaml: the health-check virtual server has no numeric properties.basic.port",
+                "config/example-service.yaml: valueFrom.fileRef 'data/missing' is not a mounted file (mounted: data/simple-rule)",
+            ]);
+            return true;
+        });
+        assert.deepStrictEqual(recorder.resources, []);
     });
 });

@@ -176,6 +176,11 @@ describe("settings: bad values", () => {
         });
     }
 
+    it("shows a long value cut short", () => {
+        const [message] = problems({ image: `registry/${"x".repeat(5000)} latest` });
+        assert.strictEqual(message, `image: 'registry/${"x".repeat(71)}… (5016 characters)' is not an image reference (a non-empty string without spaces)`);
+    });
+
     it("refuses an unaccepted licence by default", () => {
         assert.deepStrictEqual(problems({ eula: "" }), ["eula: '' does not accept the vTM licence; read it and accept it with: pulumi config set eula accept"]);
     });
