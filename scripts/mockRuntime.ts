@@ -112,3 +112,23 @@ export class Recorder {
             .map((r) => ({ ...r.inputs, metadata: { ...r.inputs.metadata, name: r.state.metadata.name } }));
     }
 }
+
+/** What a mocked run of a program needs: the project and stack, and the configuration as the CLI hands it over. */
+export interface MockRun {
+    readonly project: string;
+    readonly stack: string;
+    readonly config: Record<string, string>;
+    readonly secretKeys: string[];
+    /** Run as `pulumi preview` does (isDryRun). @default false */
+    readonly preview?: boolean;
+}
+
+/** Runs a program under the mock runtime and waits until every resource it registers is recorded. */
+export async function runMocked<T>(recorder: Recorder, run: MockRun, program: () => T): Promise<T> {
+    await pulumi.runtime.setMocks(recorder.mocks, run.project, run.stack, run.preview ?? false);
+    pulumi.runtime.setAllConfig(run.config, run.secretKeys);
+    const result = program();
+    // Waits for every registration, not only those that the program's outputs depend on.
+    await pulumi.runtime.disconnect();
+    return result;
+}

@@ -11,7 +11,7 @@ import { SECRET_KEYS } from "../components/defaults";
 import { NodeAddressLookup, noNodeAddress } from "../components/nodeAddress";
 import { readSettings } from "../components/settings";
 import { createVtmStack } from "../components/stack";
-import { MockOptions, Recorder } from "./mockRuntime";
+import { MockOptions, Recorder, runMocked } from "./mockRuntime";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -148,14 +148,12 @@ function clean(value: any): any {
 /** Runs the program under mocks and returns what it would apply. Throws ConfigError on bad config. */
 export async function render(options: RenderOptions = {}, recorder = new Recorder(options.mock)): Promise<RenderResult> {
     const { project, config, secretKeys, notes } = stackConfig(options);
-    await pulumi.runtime.setMocks(recorder.mocks, project, options.stack ?? "render", options.preview ?? false);
-    pulumi.runtime.setAllConfig(config, secretKeys);
-
-    const stack = createVtmStack(readSettings(), { nodeAddressLookup: options.nodeAddressLookup ?? noNodeAddress, configDir: options.configDir });
+    const run = { project, stack: options.stack ?? "render", config, secretKeys, preview: options.preview };
+    const stack = await runMocked(recorder, run, () =>
+        createVtmStack(readSettings(), { nodeAddressLookup: options.nodeAddressLookup ?? noNodeAddress, configDir: options.configDir }),
+    );
     const outputs: Record<string, RenderedOutput> = {};
     for (const [key, value] of Object.entries(stack)) outputs[key] = await resolve(value);
-    // Wait for every registration, not only those the outputs depend on.
-    await pulumi.runtime.disconnect();
 
     const all = recorder.kubernetesObjects().map(clean).sort(applyOrder);
     const isSecret = (o: Record<string, any>) => o.kind === "Secret";

@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as pulumi from "@pulumi/pulumi";
-import { Recorder } from "../scripts/mockRuntime";
+import { Recorder, runMocked } from "../scripts/mockRuntime";
 import { PROJECT_DIR, stackConfig } from "../scripts/render";
 
 async function value(output: pulumi.Output<unknown>): Promise<unknown> {
@@ -16,10 +16,8 @@ describe("index.ts", () => {
 
     before(async () => {
         const { project, config, secretKeys } = stackConfig({ stack: "dev", set: { nodeAddress: "192.0.2.50", exposure: "NodePort" } });
-        await pulumi.runtime.setMocks(recorder.mocks, project, "dev", false);
-        pulumi.runtime.setAllConfig(config, secretKeys);
-        program = await import("../index");
-        await pulumi.runtime.disconnect();
+        // As the language host runs it: the module's top level is the program.
+        program = await runMocked(recorder, { project, stack: "dev", config, secretKeys }, () => require("../index"));
     });
 
     it("exports the documented stack outputs", async () => {

@@ -1,0 +1,69 @@
+// Each component used alone, with its arguments' defaults: what a program gets from `new X(name, {})`.
+import * as assert from "assert";
+import { BackendApplication } from "../components/backend";
+import { VtmExposure } from "../components/exposure";
+import { VtmFoundation } from "../components/foundation";
+import { Recorder, runMocked } from "../scripts/mockRuntime";
+import { KubeObject, container, find, findAll } from "./helpers";
+
+async function objectsOf(program: () => void): Promise<{ objects: KubeObject[]; recorder: Recorder }> {
+    const recorder = new Recorder();
+    await runMocked(recorder, { project: "components", stack: "test", config: {}, secretKeys: [] }, program);
+    return { objects: recorder.kubernetesObjects(), recorder };
+}
+
+describe("VtmFoundation alone", () => {
+    it("defaults to the seed's foundation manifest: seed names, empty configuration ConfigMaps, NodePort admin Service", async () => {
+        const { objects, recorder } = await objectsOf(() => new VtmFoundation("vtm", {}));
+        assert.deepStrictEqual(find(objects, "ConfigMap", "vtm-config").data, {});
+        assert.deepStrictEqual(find(objects, "ConfigMap", "vtm-extra-data").data, {});
+        assert.ok(find(objects, "ConfigMap", "vtm-base-config").data.config.includes("frontend_check_ips"));
+        assert.strictEqual(find(objects, "Service", "vtm-admin-services").spec.type, "NodePort");
+        const vtm = find(objects, "Deployment", "vtm");
+        assert.strictEqual(vtm.metadata.namespace, "default");
+        assert.strictEqual(vtm.spec.replicas, 1);
+        assert.strictEqual(container(vtm).image, "pulsesecure/vtm:19.1");
+        assert.strictEqual(container(vtm).imagePullPolicy, "Always");
+        assert.strictEqual(vtm.spec.template.spec.imagePullSecrets, undefined);
+        assert.strictEqual(vtm.spec.template.spec.hostNetwork, undefined);
+        assert.strictEqual(recorder.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").length, 1);
+    });
+
+    it("in HostNetwork mode has no admin Service", async () => {
+        let foundation: VtmFoundation | undefined;
+        const { objects } = await objectsOf(() => (foundation = new VtmFoundation("vtm", { exposure: "HostNetwork" })));
+        assert.deepStrictEqual(findAll(objects, "Service"), []);
+        assert.strictEqual(foundation!.adminService, undefined);
+    });
+});
+
+describe("BackendApplication alone", () => {
+    it("defaults to the seed's example application", async () => {
+        const { objects } = await objectsOf(() => new BackendApplication("example", {}));
+        const app = find(objects, "Deployment", "example-application-deployment");
+        assert.strictEqual(app.spec.replicas, 2);
+        assert.strictEqual(app.spec.template.spec.containers[0].image, "nginx:1.7.9");
+        const svc = find(objects, "Service", "example-application-backend-service");
+        assert.strictEqual(svc.spec.clusterIP, "None");
+        assert.strictEqual(svc.spec.ports[0].name, "http");
+    });
+});
+
+describe("VtmExposure alone", () => {
+    const virtualServer = { name: "web", port: 8080 };
+
+    it("defaults to a NodePort Service for the virtual server's port, selecting the foundation's pods", async () => {
+        const { objects } = await objectsOf(() => new VtmExposure("x", { foundation: new VtmFoundation("vtm", {}), virtualServer }));
+        const svc = find(objects, "Service", "vtm-services");
+        assert.strictEqual(svc.spec.type, "NodePort");
+        assert.deepStrictEqual(svc.spec.ports, [{ name: "web", port: 8080, targetPort: 8080, protocol: "TCP" }]);
+        assert.deepStrictEqual(svc.spec.selector, find(objects, "Deployment", "vtm").spec.selector.matchLabels);
+    });
+
+    it("as a LoadBalancer without options waits 120 s and sets no source ranges", async () => {
+        const { objects } = await objectsOf(() => new VtmExposure("x", { foundation: new VtmFoundation("vtm", {}), virtualServer, mode: "LoadBalancer" }));
+        const svc = find(objects, "Service", "vtm-services");
+        assert.deepStrictEqual(svc.metadata.annotations, { "pulumi.com/timeoutSeconds": "120" });
+        assert.strictEqual(svc.spec.loadBalancerSourceRanges, undefined);
+    });
+});
