@@ -86,7 +86,10 @@ export function pulumiConfigSource(): ConfigSource {
     const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
     return {
         get: (key) => project.get(key),
-        isSecret: (key) => (isConfigSecret ? isConfigSecret(`${pulumi.getProject()}:${key}`) : true),
+        // The engine lists secret keys as `<project>:<key>`; the legacy `<project>:config:<key>` form is accepted too.
+        isSecret: (key) =>
+            isConfigSecret === undefined ||
+            [`${pulumi.getProject()}:${key}`, `${pulumi.getProject()}:config:${key}`].some((k) => isConfigSecret(k)),
         getKubernetes: (key) => kubernetes.get(key),
     };
 }

@@ -123,11 +123,11 @@ export function stackConfig(options: RenderOptions): { project: string; config: 
     return { project, config, secretKeys, notes };
 }
 
-// Apply order: what others refer to comes first.
+// Apply order: what others refer to comes first; kinds not listed come last.
 const KIND_ORDER = ["Namespace", "ServiceAccount", "Secret", "ConfigMap", "Service", "Deployment"];
 
 function applyOrder(a: Record<string, any>, b: Record<string, any>): number {
-    const rank = (o: Record<string, any>) => (KIND_ORDER.indexOf(o.kind) + KIND_ORDER.length + 1) % (KIND_ORDER.length + 1);
+    const rank = (o: Record<string, any>) => (KIND_ORDER.includes(o.kind) ? KIND_ORDER.indexOf(o.kind) : KIND_ORDER.length);
     return rank(a) - rank(b) || String(a.metadata.name).localeCompare(String(b.metadata.name));
 }
 

@@ -65,6 +65,15 @@ describe("offline rendering", () => {
         assert.strictEqual(findByPrefix(withValue.objects, "Secret", "vtm-admin-login-credentials").stringData["vtm-admin-password"], "From-The-Command-Line-1");
     });
 
+    it("refuses an admin password written in plain text in the stack file, as pulumi up does", async () => {
+        const dir = projectWithStack("config:\n  vtm-kubernetes:eula: accept\n  vtm-kubernetes:adminPassword: Plain-Text-Pa55\n");
+        await assert.rejects(render({ projectDir: dir, stack: "test" }), (err: Error) => {
+            assert.match(err.message, /adminPassword: is stored in plain text; set it as a secret/);
+            assert.ok(!err.message.includes("Plain-Text-Pa55"));
+            return true;
+        });
+    });
+
     it("names a missing stack file", () => {
         assert.throws(() => stackConfig({ stack: "nope" }), /stack 'nope' has no Pulumi\.nope\.yaml/);
     });
