@@ -96,7 +96,9 @@ export function stackConfig(options: RenderOptions): { project: string; config: 
             values[key.includes(":") ? key : `${project}:${key}`] = value;
         }
     }
-    const secretKeys = SECRET_KEYS.map((k) => `${project}:${k}`);
+    // Secret, as for the CLI: values encrypted in the stack file, and secret keys given with --set
+    // (as `pulumi config set --secret` would store them).
+    const secretKeys: string[] = SECRET_KEYS.filter((k) => options.set?.[k] !== undefined).map((k) => `${project}:${k}`);
     for (const [key, value] of Object.entries(values)) {
         if (!isEncrypted(value)) continue;
         if (options.set?.[key.replace(`${project}:`, "")] !== undefined) continue;
