@@ -171,8 +171,12 @@ describe("settings: bad values", () => {
         ["loadBalancer.timeoutSeconds", { loadBalancer: '{"timeoutSeconds": -5}' }, "loadBalancer.timeoutSeconds: -5 is not a whole number of at least 0"],
     ];
     for (const [what, values, message] of cases) {
-        it(`refuses ${what}`, () => {
+        it(`refuses ${what}, with nothing registered`, async () => {
             assert.deepStrictEqual(problems(values), [message]);
+            // The same value through the whole program, as `pulumi up` would run it.
+            const refused = await renderRefused(values);
+            assert.ok(refused.message.includes(`  - ${message}`), refused.message);
+            assert.deepStrictEqual(refused.recorder.resources, []);
         });
     }
 
