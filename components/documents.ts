@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import * as pulumi from "@pulumi/pulumi";
+import { ProblemsError } from "./problems";
 
 /** The directory of the base documents, the example service document and data files. */
 export const CONFIG_DIR = path.resolve(__dirname, "..", "config");
@@ -25,9 +25,9 @@ export interface LoadedDocument {
 }
 
 /** Broken documents: every problem, each naming the file, the object and the field. */
-export class DocumentError extends pulumi.RunError {
-    constructor(readonly problems: readonly string[]) {
-        super(`Invalid vTM configuration document:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+export class DocumentError extends ProblemsError {
+    constructor(problems: readonly string[]) {
+        super("Invalid vTM configuration document", problems);
         this.name = "DocumentError";
     }
 }

@@ -4,6 +4,7 @@ import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS, EXPOSURES, Exposure, PULL_POLICIES, PullPolicy } from "./defaults";
 import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH, backendNames } from "./naming";
+import { ProblemsError } from "./problems";
 
 export interface BackendSettings {
     readonly enabled: boolean;
@@ -63,13 +64,10 @@ export interface ConfigSource {
 }
 
 /** Bad stack configuration: every problem, each naming its key, value and what is allowed. */
-export class ConfigError extends pulumi.RunError {
-    constructor(readonly problems: readonly string[]) {
-        super(
-            `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}; ` +
-                `nothing was deployed or changed):\n` +
-                problems.map((p) => `  - ${p}`).join("\n"),
-        );
+export class ConfigError extends ProblemsError {
+    constructor(problems: readonly string[]) {
+        const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
+        super(`Invalid stack configuration (${count}; nothing was deployed or changed)`, problems);
         this.name = "ConfigError";
     }
 }

@@ -48,7 +48,9 @@ export function createVtmStack(settings: Settings, options: StackOptions): Stack
         ? new BackendApplication(backendSettings.name, { ...backendSettings, namespace }, opts)
         : undefined;
     // The pool follows the Service that really exists: the example backend's, or the one the user named.
-    const documents = exampleDocuments(example, backend?.service.metadata.name ?? backendSettings.serviceName, backendSettings.portName);
+    const documents = backend
+        ? exampleDocuments(example, backend.service.metadata.name, backend.portName)
+        : exampleDocuments(example, backendSettings.serviceName, backendSettings.portName);
 
     const foundation = new VtmFoundation(
         names.prefix,

@@ -16,11 +16,10 @@ interface Run {
     calls: { args: string[]; backend: string; passphraseFile: string; passphrase: string }[];
 }
 
-function run(args: string[], env: Record<string, string> = {}, withPulumi = true): Run & { local: string } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-local-"));
+function run(args: string[], env: Record<string, string> = {}, withPulumi = true, dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-local-"))): Run & { local: string } {
     const bin = path.join(dir, "bin");
     const log = path.join(dir, "calls.jsonl");
-    fs.mkdirSync(bin);
+    fs.mkdirSync(bin, { recursive: true });
     if (withPulumi) {
         fs.writeFileSync(
             path.join(bin, "pulumi"),
@@ -59,11 +58,9 @@ describe("scripts/pulumi-local.sh (npm run deploy)", () => {
         const first = fs.readFileSync(file, "utf8");
         assert.ok(first.trim().length >= 40);
         assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
-        const again = spawnSync("bash", [SCRIPT, "stack", "output"], {
-            encoding: "utf8",
-            env: { ...process.env, PATH: `${path.dirname(r.local)}/bin:/usr/bin:/bin`, VTM_LOCAL_DIR: r.local },
-        });
+        const again = run(["stack", "output"], {}, true, path.dirname(r.local));
         assert.strictEqual(again.status, 0, again.stderr);
+        assert.strictEqual(again.calls[again.calls.length - 1].passphraseFile, file);
         assert.strictEqual(fs.readFileSync(file, "utf8"), first);
     });
 
