@@ -6,9 +6,11 @@ import { createVtmStack } from "./components/stack";
 const settings = readSettings();
 const vtm = createVtmStack(settings, { nodeAddressLookup: clusterNodeAddress(settings.kubernetes) });
 
-/** Where clients reach the example service: http://<host>:<port>. */
+/** Every service's URL, by service name: <scheme>://<host>:<port>. */
+export const serviceEndpoints = vtm.serviceEndpoints;
+/** The first service's URL (the seed's one example service). */
 export const serviceEndpoint = vtm.serviceEndpoint;
-/** The service's nodePort (NodePort exposure only). */
+/** The first service's nodePort (NodePort exposure only). */
 export const serviceNodePort = vtm.serviceNodePort;
 /** The admin web UI (HTTPS). */
 export const adminUrl = vtm.adminUrl;

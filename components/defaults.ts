@@ -1,12 +1,17 @@
 // Every default of the program, in one place. Pulumi.yaml declares the same values for the CLI
 // (tests/pulumiYaml.test.ts proves the two agree), the settings and the components apply them with `??`.
 
+import { API_VERSION, VsProtocol } from "./vtmModel";
+
 export const EXPOSURES = ["NodePort", "LoadBalancer", "HostNetwork"] as const;
 /** How the example service reaches clients outside the cluster. */
 export type Exposure = (typeof EXPOSURES)[number];
 
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
+
+/** The traffic manager's admin interfaces: container port names and numbers (both HTTPS). */
+export const ADMIN_PORTS = { webui: { name: "vtm-webui", port: 9090 }, restapi: { name: "vtm-restapi", port: 9070 } } as const;
 
 export const DEFAULTS = {
     exposure: "NodePort" as Exposure,
@@ -27,10 +32,24 @@ export const DEFAULTS = {
         name: "example-application",
         image: "nginx:1.7.9",
         replicas: 2,
-        /** Empty: `<backend.name>-backend-service`, the Service the example backend creates. */
-        serviceName: "",
+        /** The name of the backend Service's port; a pool without serviceName looks it up by this name. */
         portName: "http",
     },
+    /** The seed's example service: one HTTP virtual server over the example backend. */
+    services: {
+        "example-service": { protocol: "http", port: 80, pool: "example-pool", responseRules: ["Response-Headers"] },
+    } as Readonly<Record<string, unknown>>,
+    /** The seed's example pool; without serviceName it balances over the example backend. */
+    pools: {
+        "example-pool": { monitors: ["Simple HTTP"] },
+    } as Readonly<Record<string, unknown>>,
+    service: { protocol: "http" as VsProtocol },
+    /** More configuration documents: files or directories, relative to the project directory. */
+    documents: [] as readonly string[],
+    /** The REST API version of the image's configuration importer (6.2 for vTM 19.1); a string, as Pulumi.yaml has no number type. */
+    apiVersion: String(API_VERSION),
+    configMounts: [] as readonly unknown[],
+    dataMounts: [] as readonly unknown[],
     loadBalancer: {
         sourceRanges: [] as readonly string[],
         annotations: {} as Readonly<Record<string, string>>,

@@ -3,12 +3,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { DEFAULTS, Exposure, GENERATED_PASSWORD, PullPolicy } from "./defaults";
+import { ADMIN_PORTS, DEFAULTS, Exposure, GENERATED_PASSWORD, PullPolicy } from "./defaults";
 import { CONFIG_DIR, DocumentError, IMPORT_DIR, LoadedDocument, loadDocument, namedObjects, property } from "./documents";
 import { VtmNames, selectorLabels, vtmLabels, vtmNames } from "./naming";
+import { MountSettings } from "./serviceSettings";
+import { Shard } from "./sharding";
+import { TLS_KEYS } from "./vtmConfig";
 
-/** The traffic manager's admin interfaces: container port names and numbers (both HTTPS). */
-export const ADMIN_PORTS = { webui: { name: "vtm-webui", port: 9090 }, restapi: { name: "vtm-restapi", port: 9070 } } as const;
+export { ADMIN_PORTS };
 
 /** The key of the admin password in its Secret (the seed README's example). */
 export const ADMIN_PASSWORD_KEY = "vtm-admin-password";
@@ -37,10 +39,16 @@ export interface VtmFoundationArgs {
     readonly replicas?: number;
     /** The admin password. @default a generated 24-character password */
     readonly adminPassword?: pulumi.Input<string>;
-    /** Configuration documents for the watched `<name>-config` ConfigMap, key → text. @default {} */
-    readonly configDocuments?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Data for `<name>-extra-data`, mounted at /import/data, key → text. @default {} */
-    readonly extraData?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Configuration documents for the watched directory, key → text, one map per ConfigMap (`<name>-config`, `<name>-config-2`, …). @default [{}] */
+    readonly configDocuments?: readonly Shard[];
+    /** Data mounted at /import/data, key → text, one map per ConfigMap (`<name>-extra-data`, …). @default [{}] */
+    readonly extraData?: readonly Shard[];
+    /** kubernetes.io/tls Secrets mounted at /import/data/tls/<secret>/tls.{crt,key}. @default [] */
+    readonly tlsSecrets?: readonly string[];
+    /** Existing ConfigMaps and Secrets projected among the documents. @default [] */
+    readonly configMounts?: readonly MountSettings[];
+    /** Existing ConfigMaps and Secrets projected among the data. @default [] */
+    readonly dataMounts?: readonly MountSettings[];
     /** The base and health-check documents. @default loadBaseDocuments(), from config/base */
     readonly baseDocuments?: BaseDocuments;
 }
@@ -92,8 +100,10 @@ export function loadBaseDocuments(configDir: string = CONFIG_DIR): BaseDocuments
 export class VtmFoundation extends pulumi.ComponentResource {
     readonly names: VtmNames;
     readonly namespace: string;
-    readonly configMap: k8s.core.v1.ConfigMap;
-    readonly extraDataConfigMap: k8s.core.v1.ConfigMap;
+    /** The watched documents' ConfigMaps; the first has the seed's name. */
+    readonly configMaps: k8s.core.v1.ConfigMap[];
+    /** The data ConfigMaps; the first has the seed's name. */
+    readonly dataConfigMaps: k8s.core.v1.ConfigMap[];
     readonly adminSecret: k8s.core.v1.Secret;
     /** Undefined in HostNetwork mode, where the admin interfaces listen on the node itself. */
     readonly adminService?: k8s.core.v1.Service;
@@ -109,7 +119,7 @@ export class VtmFoundation extends pulumi.ComponentResource {
         const namespace = (this.namespace = args.namespace ?? DEFAULTS.namespace);
         const network = podNetwork(args.exposure ?? DEFAULTS.exposure);
         this.podSelector = selectorLabels(names.prefix);
-        const configMap = (cmName: string, data: VtmFoundationArgs["configDocuments"]) =>
+        const configMap = (cmName: string, data: Shard) =>
             new k8s.core.v1.ConfigMap(
                 cmName,
                 { metadata: { name: cmName, namespace, labels: vtmLabels(names, "configuration") }, data },
@@ -119,8 +129,8 @@ export class VtmFoundation extends pulumi.ComponentResource {
         const { base, healthcheck, probePort } = args.baseDocuments ?? loadBaseDocuments();
         const baseConfigMap = configMap(names.baseConfigMap, { [BASE_DOCUMENT_KEY]: base.text });
         const healthcheckConfigMap = configMap(names.healthcheckConfigMap, { [BASE_DOCUMENT_KEY]: healthcheck.text });
-        this.configMap = configMap(names.configMap, args.configDocuments ?? {});
-        this.extraDataConfigMap = configMap(names.extraDataConfigMap, args.extraData ?? {});
+        this.configMaps = (args.configDocuments ?? [{}]).map((docs, i) => configMap(names.configShard(i), docs));
+        this.dataConfigMaps = (args.extraData ?? [{}]).map((data, i) => configMap(names.dataShard(i), data));
 
         this.adminPassword = pulumi.secret(args.adminPassword ?? this.generatePassword());
         this.adminSecret = new k8s.core.v1.Secret(
@@ -210,11 +220,21 @@ export class VtmFoundation extends pulumi.ComponentResource {
                                         sources: [
                                             baseSource(baseConfigMap, BASE_DOCUMENTS.base),
                                             baseSource(healthcheckConfigMap, BASE_DOCUMENTS.healthcheck),
-                                            { configMap: { name: this.configMap.metadata.name } },
+                                            ...this.configMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })),
+                                            ...(args.configMounts ?? []).map(mountSource),
                                         ],
                                     },
                                 },
-                                { name: "data-volume", projected: { sources: [{ configMap: { name: this.extraDataConfigMap.metadata.name } }] } },
+                                {
+                                    name: "data-volume",
+                                    projected: {
+                                        sources: [
+                                            ...this.dataConfigMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })),
+                                            ...(args.tlsSecrets ?? []).map(tlsSource),
+                                            ...(args.dataMounts ?? []).map(mountSource),
+                                        ],
+                                    },
+                                },
                             ],
                         },
                     },
@@ -227,8 +247,8 @@ export class VtmFoundation extends pulumi.ComponentResource {
             deployment: this.deployment,
             adminService: this.adminService,
             adminSecret: this.adminSecret,
-            configMap: this.configMap,
-            extraDataConfigMap: this.extraDataConfigMap,
+            configMaps: this.configMaps,
+            dataConfigMaps: this.dataConfigMaps,
             adminPassword: this.adminPassword,
         });
     }
@@ -236,6 +256,18 @@ export class VtmFoundation extends pulumi.ComponentResource {
     private generatePassword(): pulumi.Output<string> {
         return new random.RandomPassword(`${this.names.prefix}-admin-password`, GENERATED_PASSWORD, { parent: this }).result;
     }
+}
+
+/** A TLS Secret's certificate and key at data/tls/<secret>/, where the server key's fileRefs point. */
+function tlsSource(secret: string): k8s.types.input.core.v1.VolumeProjection {
+    const items = Object.values(TLS_KEYS).map((key) => ({ key, path: `tls/${secret}/${key}` }));
+    return { secret: { name: secret, items } };
+}
+
+/** An existing ConfigMap or Secret, all its keys or only the items given. */
+function mountSource(mount: MountSettings): k8s.types.input.core.v1.VolumeProjection {
+    const items = mount.items?.map((i) => ({ key: i.key, path: i.path }));
+    return mount.type === "secret" ? { secret: { name: mount.name, items } } : { configMap: { name: mount.name, items } };
 }
 
 /** A projected source that puts a base document's ConfigMap key at a fixed file name. */

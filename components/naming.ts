@@ -14,12 +14,17 @@ export interface VtmNames {
     /** Logical name of the admin Secret; Kubernetes adds a suffix that changes with the password. */
     readonly adminSecret: string;
     readonly container: string;
+    /** The Service of a service that has a frontend of its own. */
+    frontendService(service: string): string;
+    /** The n-th ConfigMap of documents or data (0: the seed's name; more when one would pass 1 MiB). */
+    configShard(index: number): string;
+    dataShard(index: number): string;
 }
 
 // Suffixes of Service names: Services must be DNS-1035 labels of at most 63 characters.
 const SERVICE_SUFFIXES = { adminService: "-admin-services", dataService: "-services" } as const;
 const BACKEND_SERVICE_SUFFIX = "-backend-service";
-const DNS_LABEL_MAX = 63;
+export const DNS_LABEL_MAX = 63;
 
 /** The longest `name` prefix whose derived Service names are still valid. */
 export const MAX_NAME_LENGTH = DNS_LABEL_MAX - Math.max(...Object.values(SERVICE_SUFFIXES).map((s) => s.length));
@@ -38,6 +43,9 @@ export function vtmNames(prefix: string): VtmNames {
         deployment: prefix,
         adminSecret: `${prefix}-admin-login-credentials`,
         container: "vtm",
+        frontendService: (service) => `${prefix}-${service}`,
+        configShard: (index) => (index === 0 ? `${prefix}-config` : `${prefix}-config-${index + 1}`),
+        dataShard: (index) => (index === 0 ? `${prefix}-extra-data` : `${prefix}-extra-data-${index + 1}`),
     };
 }
 

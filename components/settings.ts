@@ -3,16 +3,20 @@
 import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS, EXPOSURES, Exposure, PULL_POLICIES, PullPolicy } from "./defaults";
-import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH, backendNames } from "./naming";
+import {
+    DNS_1123_SUBDOMAIN, Invalid, Problems, bool, cidrList, dns1035, dns1123Label, isPlainObject, listOf, objectValue, oneOf,
+    pattern, portName, positiveNumber, run, show, stringMap, wholeNumber,
+} from "./checks";
+import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH, vtmNames } from "./naming";
 import { ProblemsError } from "./problems";
+import { MountSettings, PoolSettings, ServiceSettings, checkServices, parseMounts, parsePools, parseServices } from "./serviceSettings";
 
 export interface BackendSettings {
     readonly enabled: boolean;
     readonly name: string;
     readonly image: string;
     readonly replicas: number;
-    /** The headless Service the example pool discovers. */
-    readonly serviceName: string;
+    /** The name of the headless Service's port. */
     readonly portName: string;
 }
 
@@ -50,6 +54,18 @@ export interface Settings {
     readonly nodeAddress?: string;
     readonly backend: BackendSettings;
     readonly loadBalancer: LoadBalancerSettings;
+    /** Virtual servers, sorted by name. */
+    readonly services: readonly ServiceSettings[];
+    /** Pools, sorted by name. */
+    readonly pools: readonly PoolSettings[];
+    /** More configuration documents: files or directories, relative to the project directory. */
+    readonly documents: readonly string[];
+    /** Existing ConfigMaps and Secrets holding more configuration documents. */
+    readonly configMounts: readonly MountSettings[];
+    /** Existing ConfigMaps and Secrets holding data that documents refer to. */
+    readonly dataMounts: readonly MountSettings[];
+    /** The highest document version the image's importer understands. */
+    readonly apiVersion: number;
     readonly kubernetes: KubernetesSettings;
 }
 
@@ -92,65 +108,6 @@ export function pulumiConfigSource(): ConfigSource {
     };
 }
 
-const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const IANA_SERVICE_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-type Problems = string[];
-
-const SHOWN_LENGTH = 80;
-
-/** Quotes a raw value the way messages show it, cut short if it is long. */
-function show(value: unknown): string {
-    const text = typeof value === "string" ? value : JSON.stringify(value);
-    const cut = text.length > SHOWN_LENGTH ? `${text.slice(0, SHOWN_LENGTH)}… (${text.length} characters)` : text;
-    return typeof value === "string" ? `'${cut}'` : cut;
-}
-
-// A check returns the parsed value, or an Invalid saying what was expected.
-class Invalid {
-    constructor(readonly reason: string) {}
-}
-
-/** Checks one raw value: the parsed value, or the fallback after recording the problem. */
-function run<T>(problems: Problems, key: string, raw: unknown, fallback: T, check: (v: unknown) => T | Invalid): T {
-    if (raw === undefined) {
-        return fallback;
-    }
-    const result = check(raw);
-    if (result instanceof Invalid) {
-        problems.push(`${key}: ${show(raw)} ${result.reason}`);
-        return fallback;
-    }
-    return result;
-}
-
-const oneOf =
-    <T extends string>(allowed: readonly T[]) =>
-    (v: unknown): T | Invalid =>
-        typeof v === "string" && (allowed as readonly string[]).includes(v)
-            ? (v as T)
-            : new Invalid(`is not one of ${allowed.join(", ")}`);
-
-const wholeNumber =
-    (min: number) =>
-    (v: unknown): number | Invalid => {
-        const n = typeof v === "number" ? v : typeof v === "string" && /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
-        return Number.isInteger(n) && n >= min ? n : new Invalid(`is not a whole number of at least ${min}`);
-    };
-
-const bool = (v: unknown): boolean | Invalid =>
-    v === true || v === "true" ? true : v === false || v === "false" ? false : new Invalid("is not true or false");
-
-const pattern =
-    (re: RegExp, max: number, what: string) =>
-    (v: unknown): string | Invalid =>
-        typeof v === "string" && v.length <= max && re.test(v) ? v : new Invalid(`is not ${what}`);
-
-const dns1035 = (max: number) =>
-    pattern(DNS_1035_LABEL, max, `a DNS-1035 label of at most ${max} characters (lower-case letters, digits and '-', starting with a letter)`);
-
 const image = pattern(/^[^\s]+$/, 4096, "an image reference (a non-empty string without spaces)");
 
 const nodeAddress = (v: unknown): string | Invalid =>
@@ -158,75 +115,17 @@ const nodeAddress = (v: unknown): string | Invalid =>
         ? v
         : new Invalid("is not an IP address or host name (no scheme, port or path)");
 
-const cidr = (v: unknown): boolean => {
-    if (typeof v !== "string") return false;
-    const [ip, bits, ...rest] = v.split("/");
-    const family = net.isIP(ip);
-    return rest.length === 0 && family !== 0 && /^\d+$/.test(bits ?? "") && Number(bits) <= (family === 4 ? 32 : 128);
-};
-
-const listOf =
-    (ok: (item: unknown) => boolean, what: string) =>
-    (v: unknown): string[] | Invalid => {
-        const list = typeof v === "string" ? parseJson(v) : v;
-        return Array.isArray(list) && list.every(ok) ? (list as string[]) : new Invalid(`is not a list of ${what}`);
-    };
-
-const stringMap = (v: unknown): Record<string, string> | Invalid =>
-    isPlainObject(v) && Object.values(v).every((x) => typeof x === "string")
-        ? (v as Record<string, string>)
-        : new Invalid("is not a map of strings to strings");
-
-function parseJson(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return undefined;
-    }
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Parses an object-valued key and reports keys that the object may not have. */
-function objectValue(problems: Problems, key: string, raw: string | undefined, allowed: readonly string[]): Record<string, unknown> {
-    if (raw === undefined) {
-        return {};
-    }
-    const value = parseJson(raw);
-    if (!isPlainObject(value)) {
-        problems.push(`${key}: ${show(raw)} is not an object (set its fields with: pulumi config set --path ${key}.<field> <value>)`);
-        return {};
-    }
-    for (const unknownKey of Object.keys(value).filter((k) => !allowed.includes(k))) {
-        problems.push(`${key}.${unknownKey}: is not a setting (allowed: ${allowed.join(", ")})`);
-    }
-    return value;
-}
+const documentPaths = listOf((p) => typeof p === "string" && p.trim() !== "", "file or directory paths");
 
 function parseBackend(problems: Problems, raw: string | undefined): BackendSettings {
     const d = DEFAULTS.backend;
     const o = objectValue(problems, "backend", raw, Object.keys(d));
-    const enabled = run(problems, "backend.enabled", o.enabled, d.enabled, bool);
-    const name = run(problems, "backend.name", o.name, d.name, dns1035(MAX_BACKEND_NAME_LENGTH));
-    const serviceName = run(problems, "backend.serviceName", o.serviceName, d.serviceName, (v) =>
-        v === "" ? "" : dns1035(63)(v),
-    );
-    if (!enabled && serviceName === "") {
-        problems.push(
-            "backend.serviceName: is required when backend.enabled is false: name the headless Service of your " +
-                "application that the pool discovers (pulumi config set --path backend.serviceName <service>)",
-        );
-    }
     return {
-        enabled,
-        name,
-        // The example backend's own Service unless the user names another.
+        enabled: run(problems, "backend.enabled", o.enabled, d.enabled, bool),
+        name: run(problems, "backend.name", o.name, d.name, dns1035(MAX_BACKEND_NAME_LENGTH)),
         image: run(problems, "backend.image", o.image, d.image, image),
         replicas: run(problems, "backend.replicas", o.replicas, d.replicas, wholeNumber(1)),
-        serviceName: serviceName === "" ? backendNames(name).service : serviceName,
-        portName: run(problems, "backend.portName", o.portName, d.portName, pattern(IANA_SERVICE_NAME, 15, "a port name of at most 15 characters (lower-case letters, digits and '-')")),
+        portName: run(problems, "backend.portName", o.portName, d.portName, portName),
     };
 }
 
@@ -234,7 +133,7 @@ function parseLoadBalancer(problems: Problems, raw: string | undefined): LoadBal
     const d = DEFAULTS.loadBalancer;
     const o = objectValue(problems, "loadBalancer", raw, Object.keys(d));
     return {
-        sourceRanges: run(problems, "loadBalancer.sourceRanges", o.sourceRanges, d.sourceRanges, listOf(cidr, "CIDR ranges such as 203.0.113.0/24")),
+        sourceRanges: run(problems, "loadBalancer.sourceRanges", o.sourceRanges, d.sourceRanges, cidrList),
         annotations: run(problems, "loadBalancer.annotations", o.annotations, d.annotations, stringMap),
         timeoutSeconds: run(problems, "loadBalancer.timeoutSeconds", o.timeoutSeconds, d.timeoutSeconds, wholeNumber(0)),
     };
@@ -296,20 +195,28 @@ export function parseSettings(src: ConfigSource): Settings {
         );
     }
     const nodeAddr = get("nodeAddress") ?? DEFAULTS.nodeAddress;
+    const backend = parseBackend(problems, get("backend"));
     const settings: Settings = {
         exposure: run(problems, "exposure", get("exposure"), DEFAULTS.exposure, oneOf(EXPOSURES)),
         name: run(problems, "name", get("name"), DEFAULTS.name, dns1035(MAX_NAME_LENGTH)),
-        namespace: run(problems, "namespace", get("namespace"), DEFAULTS.namespace, pattern(DNS_1123_LABEL, 63, "a DNS-1123 label of at most 63 characters (lower-case letters, digits and '-')")),
+        namespace: run(problems, "namespace", get("namespace"), DEFAULTS.namespace, dns1123Label),
         replicas: run(problems, "replicas", get("replicas"), DEFAULTS.replicas, wholeNumber(1)),
         image: run(problems, "image", get("image"), DEFAULTS.image, image),
         imagePullPolicy: run(problems, "imagePullPolicy", get("imagePullPolicy"), DEFAULTS.imagePullPolicy, oneOf(PULL_POLICIES)),
         imagePullSecrets: run(problems, "imagePullSecrets", get("imagePullSecrets"), DEFAULTS.imagePullSecrets, listOf((s) => typeof s === "string" && s.length <= 253 && DNS_1123_SUBDOMAIN.test(s), "Secret names")),
         adminPassword: parseAdminPassword(problems, src),
         nodeAddress: nodeAddr === "" ? undefined : run(problems, "nodeAddress", nodeAddr, undefined, nodeAddress),
-        backend: parseBackend(problems, get("backend")),
+        backend,
         loadBalancer: parseLoadBalancer(problems, get("loadBalancer")),
+        services: parseServices(problems, get("services")),
+        pools: parsePools(problems, get("pools"), backend.enabled),
+        documents: run(problems, "documents", get("documents"), DEFAULTS.documents, documentPaths),
+        configMounts: parseMounts(problems, "configMounts", get("configMounts")),
+        dataMounts: parseMounts(problems, "dataMounts", get("dataMounts")),
+        apiVersion: run(problems, "apiVersion", get("apiVersion"), Number(DEFAULTS.apiVersion), positiveNumber),
         kubernetes: parseKubernetes(problems, src),
     };
+    checkServices(problems, settings.services, vtmNames(settings.name));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }

@@ -1,22 +1,26 @@
-// The whole program as one function of its settings: the Kubernetes provider, the backend, the
-// example service's configuration, the vTM foundation and its exposure, and the stack outputs.
+// The whole program as one function of its settings: the configuration worked out and validated
+// first, then the Kubernetes provider, the backend, the vTM foundation, its exposure and the outputs.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { BackendApplication } from "./backend";
+import { loadConfigFiles } from "./configFiles";
+import { CONFIG_DIR, DocumentError } from "./documents";
 import { Endpoints, endpoints, nodeAddressOutput } from "./endpoints";
-import { CONFIG_DIR, loadTogether } from "./documents";
-import { exampleDocuments, loadExampleService } from "./exampleService";
 import { VtmExposure } from "./exposure";
-import { VtmFoundation, loadBaseDocuments } from "./foundation";
-import { vtmNames } from "./naming";
+import { BaseDocuments, VtmFoundation, loadBaseDocuments } from "./foundation";
+import { backendNames, vtmNames } from "./naming";
 import { NodeAddressLookup } from "./nodeAddress";
+import { kubernetesProtocol } from "./serviceSettings";
 import { Settings } from "./settings";
+import { VtmConfig, vtmConfig } from "./vtmConfig";
 
 export interface StackOptions {
     /** Finds a node address for the outputs when `nodeAddress` is not set. */
     readonly nodeAddressLookup: NodeAddressLookup;
-    /** Where the configuration documents and data are. @default config/ */
+    /** Where the configuration documents, rules and data are. @default config/ */
     readonly configDir?: string;
+    /** Reports what does not stop the deployment. @default pulumi.log.warn */
+    readonly warn?: (message: string) => void;
 }
 
 export interface StackOutputs extends Endpoints {
@@ -36,22 +40,57 @@ export function kubernetesProvider(settings: Settings): k8s.Provider {
     });
 }
 
+/** Everything the configuration needs, loaded and validated; throws one DocumentError with every problem. */
+export function planConfig(settings: Settings, configDir: string = CONFIG_DIR): { base: BaseDocuments; config: VtmConfig } {
+    const problems: string[] = [];
+    const attempt = <T>(load: () => T): T | undefined => {
+        try {
+            return load();
+        } catch (err) {
+            if (!(err instanceof DocumentError)) throw err;
+            problems.push(...err.problems);
+            return undefined;
+        }
+    };
+    const base = attempt(() => loadBaseDocuments(configDir));
+    const files = attempt(() => loadConfigFiles(configDir, settings.documents));
+    if (base === undefined || files === undefined) throw new DocumentError(problems);
+    for (const s of settings.services.filter((s) => s.port === base.probePort && kubernetesProtocol(s.protocol) === "TCP")) {
+        problems.push(`services.${s.name}.port: ${s.port} is already used by the health-check virtual server (config/base)`);
+    }
+    const { backend } = settings;
+    const config = attempt(() => vtmConfig({
+        services: settings.services,
+        pools: settings.pools,
+        files,
+        baseDocuments: [base.base, base.healthcheck],
+        configMounts: settings.configMounts,
+        dataMounts: settings.dataMounts,
+        // A pool without serviceName balances over the example backend's Service.
+        backend: backend.enabled ? { serviceName: backendNames(backend.name).service, portName: backend.portName } : undefined,
+        apiVersion: settings.apiVersion,
+    }));
+    if (config === undefined || problems.length > 0) throw new DocumentError(problems);
+    return { base, config };
+}
+
 export function createVtmStack(settings: Settings, options: StackOptions): StackOutputs {
-    // Every document is loaded and checked first: a broken one stops the program before anything is registered.
-    const configDir = options.configDir ?? CONFIG_DIR;
-    const [baseDocuments, example] = loadTogether(() => loadBaseDocuments(configDir), () => loadExampleService(configDir));
+    // Everything is worked out and checked first: a problem stops the program before anything is registered.
+    const { base, config } = planConfig(settings, options.configDir);
+    const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));
+    for (const warning of config.warnings) warn(warning);
+    if (settings.exposure === "HostNetwork") {
+        for (const s of settings.services.filter((s) => s.frontend !== undefined)) {
+            warn(`services.${s.name}.frontend: is ignored in HostNetwork exposure (the service listens on the node's port ${s.port})`);
+        }
+    }
+
     const names = vtmNames(settings.name);
     const opts: pulumi.ComponentResourceOptions = { providers: [kubernetesProvider(settings)] };
     const { backend: backendSettings, namespace } = settings;
-
-    const backend = backendSettings.enabled
-        ? new BackendApplication(backendSettings.name, { ...backendSettings, namespace }, opts)
-        : undefined;
-    // The pool follows the Service that really exists: the example backend's, or the one the user named.
-    const documents = backend
-        ? exampleDocuments(example, backend.service.metadata.name, backend.portName)
-        : exampleDocuments(example, backendSettings.serviceName, backendSettings.portName);
-
+    if (backendSettings.enabled) {
+        new BackendApplication(backendSettings.name, { ...backendSettings, namespace }, opts);
+    }
     const foundation = new VtmFoundation(
         names.prefix,
         {
@@ -63,15 +102,18 @@ export function createVtmStack(settings: Settings, options: StackOptions): Stack
             imagePullSecrets: settings.imagePullSecrets,
             replicas: settings.replicas,
             adminPassword: settings.adminPassword,
-            configDocuments: documents,
-            extraData: example.extraData,
-            baseDocuments,
+            configDocuments: config.configShards,
+            extraData: config.dataShards,
+            tlsSecrets: config.tlsSecrets,
+            configMounts: settings.configMounts,
+            dataMounts: settings.dataMounts,
+            baseDocuments: base,
         },
         opts,
     );
     const exposure = new VtmExposure(
         `${names.prefix}-exposure`,
-        { foundation, virtualServer: example.virtualServer, mode: settings.exposure, loadBalancer: settings.loadBalancer },
+        { foundation, services: settings.services, mode: settings.exposure, loadBalancer: settings.loadBalancer },
         opts,
     );
     const node = nodeAddressOutput(settings.nodeAddress, options.nodeAddressLookup);

@@ -1,10 +1,13 @@
-// Start-up cost, measured: offline rendering next to loading the Pulumi SDK alone, and the program's
-// start with and without a TypeScript type-check (what `pulumi up` pays before it registers anything).
-// Prints a table of wall times (median and min of several runs).
+// Measured, not asserted: (1) how rendering grows with the number of services, and (2) start-up cost:
+// offline rendering next to loading the Pulumi SDK alone, and the program's start with and without a
+// TypeScript type-check (what `pulumi up` pays before it registers anything). Prints tables of wall
+// times (median and min of several runs).
 //
-//   npm run bench [-- --runs N]
+//   npm run bench [-- --runs N] [--only scaling|startup]
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { entrySize } from "../components/sharding";
+import { render } from "./render";
 
 const ROOT = path.resolve(__dirname, "..");
 const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
@@ -35,9 +38,71 @@ function time(c: Case): number {
     return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-function main(): void {
-    const runsArg = process.argv.indexOf("--runs");
-    const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+const SIZES = [1, 10, 100, 1000];
+
+/** Stack config with n HTTP services, each over a pool of its own. */
+function servicesConfig(n: number): Record<string, string> {
+    const services: Record<string, unknown> = {};
+    const pools: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+        services[`svc${i}`] = { port: 10000 + i, pool: `pool${i}`, responseRules: ["Response-Headers"] };
+        pools[`pool${i}`] = { serviceName: `app${i}`, portName: "http", monitors: ["Simple HTTP"] };
+    }
+    return { services: JSON.stringify(services), pools: JSON.stringify(pools) };
+}
+
+interface Rendered {
+    readonly seconds: number;
+    readonly objects: number;
+    readonly configMaps: number;
+    readonly documentBytes: number;
+}
+
+async function renderServices(n: number): Promise<Rendered> {
+    const set = servicesConfig(n);
+    const start = process.hrtime.bigint();
+    const result = await render({ stack: "dev", set, includeSecrets: true });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const documents = result.objects.filter((o) => o.kind === "ConfigMap" && /^vtm-config(-\d+)?$/.test(o.metadata.name));
+    const documentBytes = documents.flatMap((cm) => Object.entries(cm.data ?? {})).reduce((sum, [k, v]) => sum + entrySize(k, v as string), 0);
+    return { seconds, objects: result.objects.length, configMaps: documents.length, documentBytes };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A small render takes tens of milliseconds, of which the services' share is a few: many runs. */
+const smallRuns = (runs: number) => runs * 6;
+
+async function scaling(runs: number): Promise<void> {
+    console.log(`Rendering n services (each with a pool) under the mocks, in process: fastest of ${smallRuns(runs)} runs`);
+    console.log(`${"services".padStart(8)}${"wall s".padStart(9)}${"ms/service".padStart(12)}${"marginal ms/service".padStart(21)}${"objects".padStart(9)}${"configmaps".padStart(12)}${"documents KiB".padStart(15)}`);
+    await renderServices(1); // warm the module and file caches
+    // Renders run one after another: the mock runtime is one per process.
+    const baselineRuns: number[] = [];
+    for (let i = 0; i < smallRuns(runs); i++) baselineRuns.push((await renderServices(0)).seconds);
+    const baseline = Math.min(...baselineRuns);
+    const perService: Record<number, { raw: number; marginal: number }> = {};
+    for (const n of SIZES) {
+        const results: Rendered[] = [];
+        for (let i = 0; i < smallRuns(runs); i++) results.push(await renderServices(n));
+        // The fastest run: the one least disturbed by garbage collection and the rest of the machine.
+        const seconds = Math.min(...results.map((r) => r.seconds));
+        const last = results[results.length - 1];
+        // The fixed cost of a render (provider, foundation, outputs) is the same at every n: take it out.
+        const marginal = ((seconds - baseline) / n) * 1000;
+        perService[n] = { raw: (seconds / n) * 1000, marginal };
+        console.log(
+            `${String(n).padStart(8)}${seconds.toFixed(3).padStart(9)}${perService[n].raw.toFixed(2).padStart(12)}${marginal.toFixed(2).padStart(21)}` +
+                `${String(last.objects).padStart(9)}${String(last.configMaps).padStart(12)}${(last.documentBytes / 1024).toFixed(1).padStart(15)}`,
+        );
+    }
+    console.log(`fixed cost of a render with no services: ${baseline.toFixed(3)} s`);
+    console.log(`per-service time at 1000 / at 10: ${(perService[1000].raw / perService[10].raw).toFixed(2)} (raw), ${(perService[1000].marginal / perService[10].marginal).toFixed(2)} (marginal, fixed cost removed)`);
+    console.log(`marginal per-service time at 1000 / at 100: ${(perService[1000].marginal / perService[100].marginal).toFixed(2)}`);
+    console.log("(at 1 and 10 services the services' share of a render is within the run-to-run noise of its fixed cost, so their marginal figures are noise)");
+}
+
+function startup(runs: number): void {
     console.log(`Start-up times on this machine, ${runs} runs each (seconds)`);
     console.log(`${"case".padEnd(56)}${"median".padStart(8)}${"min".padStart(8)}`);
     for (const c of CASES) {
@@ -48,4 +113,16 @@ function main(): void {
     }
 }
 
-main();
+async function main(): Promise<void> {
+    const arg = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+    const runs = Number(arg("--runs") ?? 5);
+    const only = arg("--only");
+    if (only === undefined || only === "scaling") await scaling(runs);
+    if (only === undefined) console.log("");
+    if (only === undefined || only === "startup") startup(runs);
+}
+
+main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+});

@@ -84,8 +84,11 @@ export function stackConfig(options: RenderOptions): { project: string; config: 
     const projectFile = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as ProjectFile;
     const project = projectFile.name;
     const values: Record<string, unknown> = {};
+    // Keys that still hold Pulumi.yaml's default: `config set --path` on one starts a new object, as the CLI does.
+    const defaulted = new Set<string>();
     for (const [key, decl] of Object.entries(projectFile.config ?? {})) {
         if (decl?.default !== undefined) values[`${project}:${key}`] = decl.default;
+        if (decl?.default !== undefined) defaulted.add(`${project}:${key}`);
     }
     const notes: string[] = [];
     if (options.stack !== undefined) {
@@ -93,7 +96,9 @@ export function stackConfig(options: RenderOptions): { project: string; config: 
         if (!fs.existsSync(file)) throw new Error(`stack '${options.stack}' has no Pulumi.${options.stack}.yaml in ${dir}`);
         const stackFile = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
         for (const [key, value] of Object.entries(stackFile.config ?? {})) {
-            values[key.includes(":") ? key : `${project}:${key}`] = value;
+            const full = key.includes(":") ? key : `${project}:${key}`;
+            values[full] = value;
+            defaulted.delete(full);
         }
     }
     // Secret, as for the CLI: values encrypted in the stack file, and secret keys given with --set
@@ -115,10 +120,12 @@ export function stackConfig(options: RenderOptions): { project: string; config: 
         const full = key.includes(":") ? key : `${project}:${key}`;
         if (fields.length === 0) {
             values[full] = raw;
+            defaulted.delete(full);
         } else {
-            const current = typeof values[full] === "object" && values[full] !== null ? structuredClone(values[full]) : {};
+            const current = typeof values[full] === "object" && values[full] !== null && !defaulted.has(full) ? structuredClone(values[full]) : {};
             setPath(current as Record<string, unknown>, fields, raw);
             values[full] = current;
+            defaulted.delete(full);
         }
     }
     const config = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, configText(v)]));
@@ -152,7 +159,11 @@ export async function render(options: RenderOptions = {}, recorder = new Recorde
     const { project, config, secretKeys, notes } = stackConfig(options);
     const run = { project, stack: options.stack ?? "render", config, secretKeys, preview: options.preview };
     const stack = await runMocked(recorder, run, () =>
-        createVtmStack(readSettings(), { nodeAddressLookup: options.nodeAddressLookup ?? noNodeAddress, configDir: options.configDir }),
+        createVtmStack(readSettings(), {
+            nodeAddressLookup: options.nodeAddressLookup ?? noNodeAddress,
+            configDir: options.configDir,
+            warn: (message) => notes.push(`warning: ${message}`),
+        }),
     );
     const outputs: Record<string, RenderedOutput> = {};
     for (const [key, value] of Object.entries(stack)) outputs[key] = await resolve(value);

@@ -50,10 +50,10 @@ describe("BackendApplication alone", () => {
 });
 
 describe("VtmExposure alone", () => {
-    const virtualServer = { name: "web", port: 8080 };
+    const services = [{ name: "web", protocol: "http", port: 8080, pool: "p", requestRules: [], responseRules: [] } as const];
 
     it("defaults to a NodePort Service for the virtual server's port, selecting the foundation's pods", async () => {
-        const { objects } = await objectsOf(() => new VtmExposure("x", { foundation: new VtmFoundation("vtm", {}), virtualServer }));
+        const { objects } = await objectsOf(() => new VtmExposure("x", { foundation: new VtmFoundation("vtm", {}), services }));
         const svc = find(objects, "Service", "vtm-services");
         assert.strictEqual(svc.spec.type, "NodePort");
         assert.deepStrictEqual(svc.spec.ports, [{ name: "web", port: 8080, targetPort: 8080, protocol: "TCP" }]);
@@ -61,7 +61,7 @@ describe("VtmExposure alone", () => {
     });
 
     it("as a LoadBalancer without options waits 120 s and sets no source ranges", async () => {
-        const { objects } = await objectsOf(() => new VtmExposure("x", { foundation: new VtmFoundation("vtm", {}), virtualServer, mode: "LoadBalancer" }));
+        const { objects } = await objectsOf(() => new VtmExposure("x", { foundation: new VtmFoundation("vtm", {}), services, mode: "LoadBalancer" }));
         const svc = find(objects, "Service", "vtm-services");
         assert.deepStrictEqual(svc.metadata.annotations, { "pulumi.com/timeoutSeconds": "120" });
         assert.strictEqual(svc.spec.loadBalancerSourceRanges, undefined);

@@ -1,117 +1,172 @@
-// Configuration documents and data under config/ are checked when loaded, so a broken one stops
-// the program with the file and object named, before anything is deployed.
+// The user's configuration files (documents, rules, data) and the base documents: loaded, checked with
+// everything else, placed in the ConfigMaps the traffic manager watches, and refused with the file named.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CONFIG_DIR, DocumentError, checkDocument, fileRefs, parseDocument } from "../components/documents";
-import { dnsDiscoveryArgs, loadDataFiles, loadExampleService, withDiscovery } from "../components/exampleService";
+import { loadConfigFiles } from "../components/configFiles";
+import { CONFIG_DIR, DocumentError, parseDocument } from "../components/documents";
 import { healthcheckPort } from "../components/foundation";
 import { Recorder } from "../scripts/mockRuntime";
 import { render } from "../scripts/render";
+import { KubeObject, find, renderDev, vtmObject, watchedDocuments } from "./helpers";
 
-function problemsOf(text: string): readonly string[] {
-    try {
-        parseDocument(text, "config/test.yaml");
-        return [];
-    } catch (err) {
-        assert.ok(err instanceof DocumentError, String(err));
-        return err.problems;
+/** A copy of config/ with some files added or replaced (null removes one). */
+function configWith(files: Record<string, string | null>): string {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vtm-config-")), "config");
+    fs.cpSync(CONFIG_DIR, dir, { recursive: true });
+    for (const [file, text] of Object.entries(files)) {
+        const target = path.join(dir, file);
+        if (text === null) {
+            fs.rmSync(target);
+            continue;
+        }
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, text);
     }
+    return dir;
 }
 
-describe("configuration documents", () => {
-    it("accepts every document shipped under config/", () => {
-        const files = ["base/00-vtm-base-config.yaml", "base/00-vtm-healthcheck-config.yaml", "example-service.yaml"];
-        for (const f of files) assert.deepStrictEqual(problemsOf(fs.readFileSync(path.join(CONFIG_DIR, f), "utf8")), [], f);
+/** Renders the dev stack with a config directory and expects it refused; the listed problems. */
+async function refusedWith(configDir: string, set: Record<string, string> = {}): Promise<string[]> {
+    const recorder = new Recorder();
+    let problems: readonly string[] | undefined;
+    await render({ stack: "dev", configDir, set, nodeAddressLookup: async () => undefined }, recorder).catch((err) => {
+        assert.ok(err instanceof DocumentError, String(err));
+        problems = err.problems;
     });
+    assert.ok(problems, "the configuration was accepted");
+    assert.deepStrictEqual(recorder.resources, [], "something was registered");
+    return [...problems];
+}
 
-    it("names the file and object of each problem", () => {
-        assert.deepStrictEqual(problemsOf("version: 6.2\nvirtual_servers: {name: web}\n"), ["config/test.yaml: virtual_servers: is not a list of objects"]);
-        assert.deepStrictEqual(problemsOf("virtual_servers: []\n"), ["config/test.yaml: version: undefined is not an API version number such as 6.2"]);
-        assert.deepStrictEqual(problemsOf("version: 6.2\npools:\n- name: web\n  properties: {}\n- name: web\n  properties: {}\n"), [
-            "config/test.yaml: pools[1]: 'web' is defined twice",
+const WEB_DOCUMENT = `# A virtual server of my own, with an anchor for shared settings.
+version: 6.2
+virtual_servers:
+- name: shop
+  properties:
+    basic: &basic
+      enabled: true
+      port: 8088
+      protocol: http
+      pool: example-pool
+      request_rules: [shop-headers]
+rules:
+- name: shop-headers
+  content:
+    valueFrom:
+      fileRef:
+        name: data/shop-banner
+`;
+
+describe("configuration files", () => {
+    it("reads documents, rules and data from their directories, by file name", () => {
+        const dir = configWith({
+            "documents/50-shop.yaml": WEB_DOCUMENT,
+            "documents/60-extra.json": '{"version": 6.2, "pools": []}',
+            "data/shop-banner.txt": "http.setResponseHeader('X-Shop', 'yes');\n",
+            "rules/Shop-Rule.trafficscript": "http.redirect('/');\n",
+        });
+        const files = loadConfigFiles(dir);
+        assert.deepStrictEqual(files.documents.map((d) => [d.key, d.source.replace(/^.*config\//, "config/")]), [
+            ["50-shop.yaml", "config/documents/50-shop.yaml"],
+            ["60-extra.json", "config/documents/60-extra.json"],
         ]);
-        assert.deepStrictEqual(problemsOf("version: 6.2\npools:\n- properties: {}\n"), ["config/test.yaml: pools[0]: has no name"]);
-        assert.deepStrictEqual(problemsOf("version: 6.2\nrules:\n- name: r\n  content: {valueFrom: {}}\n"), [
-            "config/test.yaml: rules[0] 'r': content is neither text nor valueFrom.fileRef.name",
+        assert.deepStrictEqual(files.rules.map((r) => [r.name, r.key]), [
+            ["Response-Headers", "Response-Headers.trafficscript"],
+            ["Shop-Rule", "Shop-Rule.trafficscript"],
         ]);
-        assert.deepStrictEqual(problemsOf("version: 6.2\nmonitors:\n- name: m\n"), ["config/test.yaml: monitors[0] 'm': properties is not a mapping of property groups"]);
-        assert.deepStrictEqual(problemsOf("version: 6.2\nglobal_settings: {java: {enabled: false}}\n"), ["config/test.yaml: global_settings: has no properties mapping"]);
-        assert.deepStrictEqual(problemsOf("- version: 6.2\n"), ["config/test.yaml: is not a mapping of sections (found a list)"]);
+        assert.deepStrictEqual(Object.keys(files.data), ["shop-banner"]);
     });
 
-    it("reports YAML syntax errors with the file", () => {
-        const [problem] = problemsOf("version: 6.2\nvirtual_servers:\n  - name: [unclosed\n");
-        assert.match(problem, /^config\/test\.yaml: is not valid YAML or JSON: /);
+    it("places valid documents in the watched ConfigMap exactly as written, and their data beside the rules", async () => {
+        const configDir = configWith({ "documents/50-shop.yaml": WEB_DOCUMENT, "data/shop-banner.txt": "http.setResponseHeader('X-Shop', 'yes');\n" });
+        const r = await renderDev({}, { configDir });
+        assert.strictEqual(find(r.objects, "ConfigMap", "vtm-config").data["50-shop.yaml"], WEB_DOCUMENT);
+        assert.deepStrictEqual(Object.keys(find(r.objects, "ConfigMap", "vtm-extra-data").data), ["Response-Headers.trafficscript", "shop-banner"]);
+        assert.strictEqual(vtmObject(r.objects, "virtual_servers", "shop").properties.basic.port, 8088);
     });
 
-    it("lists every problem of a document at once", () => {
-        assert.strictEqual(problemsOf("pools: 1\nrules: 2\n").length, 3);
-        assert.strictEqual(checkDocument({ version: 6.2 }, "x").length, 0);
+    it("reads more documents from the `documents` setting: files and directories, relative to the project", async () => {
+        const outside = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-docs-"));
+        fs.writeFileSync(path.join(outside, "70-a.yaml"), "version: 6.2\npools:\n- name: a\n  properties: {basic: {monitors: [Ping]}}\n");
+        fs.writeFileSync(path.join(outside, "notes.md"), "not a document, skipped in a directory");
+        const single = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vtm-doc-")), "80-b.yml");
+        fs.writeFileSync(single, "version: 6.2\npools:\n- name: b\n  properties: {}\n");
+        const r = await renderDev({ documents: JSON.stringify([outside, path.relative(process.cwd(), single)]) });
+        assert.deepStrictEqual(Object.keys(watchedDocuments(r.objects)).filter((k) => /^[78]0-/.test(k)), ["70-a.yaml", "80-b.yml"]);
     });
 
-    it("finds the file references as the importer resolves them", () => {
-        const doc = parseDocument("version: 6.2\nrules:\n- name: a\n  content: {valueFrom: {fileRef: {name: data/a}}}\nssl:\n  server_keys:\n  - name: k\n    properties: {basic: {public: {valueFrom: {fileRef: {name: tls/x/tls.crt}}}}}\n", "t");
-        assert.deepStrictEqual(fileRefs(doc), ["data/a", "tls/x/tls.crt"]);
+    it("refuses files it cannot place or read, naming each", async () => {
+        const configDir = configWith({
+            "documents/notes.txt": "hello",
+            "documents/broken.yaml": "version: 6.2\nvirtual_servers:\n  - name: [unclosed\n",
+            "documents/dup.yaml": "version: 6.2\nversion: 6.1\n",
+            "rules/helper.ts": "export {}",
+            "data/a.txt": "1",
+            "data/a.json": "2",
+        });
+        const problems = await refusedWith(configDir, { documents: '["no/such/dir"]' });
+        const local = problems.map((p) => p.split(configDir.replace(/config$/, "")).join("").replace(/^.*?config\//, "config/"));
+        assert.strictEqual(local.length, 6, local.join("\n"));
+        assert.match(local[0], /^documents\[0\]: 'no\/such\/dir' does not exist \(paths are relative to .+\)$/);
+        assert.match(local[1], /^config\/documents\/broken\.yaml: is not valid YAML or JSON: .*(unexpected end of the stream|flow collection)/s);
+        assert.match(local[2], /^config\/documents\/dup\.yaml: is not valid YAML or JSON: duplicated mapping key/);
+        assert.strictEqual(local[3], "config/documents/notes.txt: is not a configuration document (expected a .yaml, .yml, .json file)");
+        assert.strictEqual(local[4], "config/rules/helper.ts: is not a rule file (rule files end in .trafficscript)");
+        assert.strictEqual(local[5], "config/data/a.txt: gives the same data key 'a' as config/data/a.json");
+    });
+
+    it("reports document, reference and file problems of every file together", async () => {
+        const configDir = configWith({
+            "base/00-vtm-healthcheck-config.yaml": "version: 6.2\nvirtual_servers:\n- name: hc\n  properties: {basic: {port: '19999', pool: discard}}\n",
+            "documents/50-shop.yaml": WEB_DOCUMENT,
+        });
+        const problems = await refusedWith(configDir, { services: '{"web": {"port": 80, "pool": "webb"}}' });
+        assert.deepStrictEqual(problems.map((p) => p.replace(/^.*?config\//, "config/")), [
+            "config/base/00-vtm-healthcheck-config.yaml: the health-check virtual server has no numeric properties.basic.port",
+        ]);
+        const later = await refusedWith(configWith({ "documents/50-shop.yaml": WEB_DOCUMENT }), { services: '{"web": {"port": 80, "pool": "webb"}}' });
+        assert.deepStrictEqual(later.map((p) => p.replace(/^.*?config\//, "config/")), [
+            "services.web.pool: 'webb' is not a pool (defined: builtin_dns, discard, example-pool)",
+            "config/documents/50-shop.yaml: rules 'shop-headers': content: 'data/shop-banner' is not a mounted file (mounted: data/Response-Headers.trafficscript)",
+        ]);
     });
 
     it("takes the probe port from the health-check document", () => {
         const doc = parseDocument("version: 6.2\nvirtual_servers:\n- name: hc\n  properties: {basic: {port: 18888}}\n", "config/hc.yaml");
         assert.strictEqual(healthcheckPort({ source: "config/hc.yaml", text: "", document: doc }), 18888);
-        const noPort = parseDocument("version: 6.2\nvirtual_servers:\n- name: hc\n  properties: {basic: {}}\n", "config/hc.yaml");
-        assert.throws(() => healthcheckPort({ source: "config/hc.yaml", text: "", document: noPort }), /config\/hc\.yaml: the health-check virtual server has no numeric properties\.basic\.port/);
     });
 });
 
-describe("the example service's configuration", () => {
-    it("fills in discovery only where it is enabled and not given, without changing the loaded document", () => {
-        const doc = parseDocument(
-            "version: 6.2\npools:\n- name: a\n  properties: {service_discovery: {enabled: true}}\n- name: b\n  properties: {service_discovery: {enabled: true, plugin_args: keep}}\n- name: c\n  properties: {basic: {}}\n",
-            "t",
+describe("configuration mounts", () => {
+    it("projects existing ConfigMaps and Secrets among the documents and the data, with their items", async () => {
+        const r = await renderDev({
+            configMounts: '[{"name": "team-vtm-config"}]',
+            dataMounts: '[{"name": "team-certs", "type": "secret", "items": [{"key": "ca.pem", "path": "certs/ca.pem"}]}, {"name": "team-data"}]',
+        });
+        const volumes = find(r.objects, "Deployment", "vtm").spec.template.spec.volumes;
+        const sources = (name: string) => volumes.find((v: KubeObject) => v.name === name).projected.sources;
+        assert.deepStrictEqual(sources("config-volume").slice(-1), [{ configMap: { name: "team-vtm-config" } }]);
+        assert.deepStrictEqual(sources("data-volume").slice(-2), [
+            { secret: { name: "team-certs", items: [{ key: "ca.pem", path: "certs/ca.pem" }] } },
+            { configMap: { name: "team-data" } },
+        ]);
+        assert.deepStrictEqual(
+            r.notes.filter((n) => n.includes("configMounts")),
+            ["warning: configMounts[0]: the documents in configMap 'team-vtm-config' cannot be read before deploy and are not checked"],
         );
-        const done = withDiscovery(doc, dnsDiscoveryArgs("svc", "http")) as any;
-        assert.strictEqual(done.pools[0].properties.service_discovery.plugin_args, "--servicename=_http._tcp.svc");
-        assert.strictEqual(done.pools[1].properties.service_discovery.plugin_args, "keep");
-        assert.strictEqual(done.pools[2].properties.service_discovery, undefined);
-        assert.strictEqual((doc as any).pools[0].properties.service_discovery.plugin_args, undefined);
     });
 
-    it("loads every data file under config/data by its name without extension", () => {
-        const data = loadDataFiles();
-        const files = fs.readdirSync(path.join(CONFIG_DIR, "data"));
-        assert.deepStrictEqual(Object.keys(data).sort(), files.map((f) => path.parse(f).name).sort());
-        assert.ok(Object.values(data).every((text) => text.length > 0));
-    });
-
-    it("takes the exposed port from the example virtual server", () => {
-        assert.deepStrictEqual(loadExampleService().virtualServer, { name: "example-service", port: 80 });
-    });
-});
-
-describe("broken documents stop the program before anything is registered", () => {
-    /** A copy of config/ with some files replaced. */
-    function brokenConfig(files: Record<string, string>): string {
-        const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vtm-config-")), "config");
-        fs.cpSync(CONFIG_DIR, dir, { recursive: true });
-        for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
-        return dir;
-    }
-
-    it("reports the problems of every file at once and registers nothing", async () => {
-        const configDir = brokenConfig({
-            "base/00-vtm-healthcheck-config.yaml": "version: 6.2\nvirtual_servers:\n- name: hc\n  properties: {basic: {port: '19999'}}\n",
-            "example-service.yaml": "version: 6.2\nvirtual_servers:\n- name: web\n  properties: {basic: {port: 80}}\nrules:\n- name: r\n  content: {valueFrom: {fileRef: {name: data/missing}}}\n",
-        });
-        const recorder = new Recorder();
-        await assert.rejects(render({ stack: "dev", configDir }, recorder), (err: Error) => {
-            assert.ok(err instanceof DocumentError);
-            assert.deepStrictEqual(err.problems, [
-                "config/base/00-vtm-healthcheck-config.yaml: the health-check virtual server has no numeric properties.basic.port",
-                "config/example-service.yaml: valueFrom.fileRef 'data/missing' is not a mounted file (mounted: data/simple-rule)",
-            ]);
-            return true;
-        });
-        assert.deepStrictEqual(recorder.resources, []);
+    it("resolves file references to mounted items, and only warns about keys no one can list before deploy", async () => {
+        const doc = "version: 6.2\nrules:\n- name: ca\n  content: {valueFrom: {fileRef: {name: data/certs/ca.pem}}}\n- name: other\n  content: {valueFrom: {fileRef: {name: data/other}}}\n";
+        const configDir = configWith({ "documents/50-refs.yaml": doc });
+        const items = '{"name": "team-certs", "type": "secret", "items": [{"key": "ca.pem", "path": "certs/ca.pem"}]}';
+        const refused = await refusedWith(configDir, { dataMounts: `[${items}]` });
+        assert.deepStrictEqual(refused.map((p) => p.replace(/^.*?config\//, "config/")), [
+            "config/documents/50-refs.yaml: rules 'other': content: 'data/other' is not a mounted file (mounted: data/certs/ca.pem, data/Response-Headers.trafficscript)",
+        ]);
+        const r = await renderDev({ dataMounts: `[${items}, {"name": "team-data"}]` }, { configDir });
+        assert.strictEqual(r.notes.filter((n) => n.includes("'data/other'")).length, 1);
     });
 });

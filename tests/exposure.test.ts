@@ -1,19 +1,11 @@
 // Each exposure mode: the objects it creates or drops, and the endpoint outputs it gives.
 import * as assert from "assert";
 import { RenderResult, render } from "../scripts/render";
-import { KubeObject, container, find, outputValue, renderDev, selects } from "./helpers";
+import { KubeObject, allocatedNodePort, container, find, outputValue, renderDev, selects } from "./helpers";
 
 const NODE = "203.0.113.7";
 
 /** The nodePort the (simulated) API server allocated to a Service port. */
-function allocatedNodePort(result: RenderResult, service: string, port: string): number {
-    const svc = result.recorder.resources.find((r) => r.type === "kubernetes:core/v1:Service" && r.name === service);
-    assert.ok(svc, `no Service ${service}`);
-    const nodePort = svc.state.spec.ports.find((p: KubeObject) => p.name === port).nodePort;
-    assert.strictEqual(typeof nodePort, "number");
-    return nodePort;
-}
-
 describe("exposure: NodePort (default)", () => {
     let result: RenderResult;
     before(async () => {

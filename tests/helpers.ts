@@ -2,6 +2,7 @@
 // runtime, recording every resource), find objects by kind and name, and validate them against
 // the Kubernetes schemas.
 import * as assert from "assert";
+import * as yaml from "js-yaml";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Secret } from "kubernetes-models/v1/Secret";
@@ -89,4 +90,44 @@ export function validateSchema(object: KubeObject): void {
 export function outputValue(result: RenderResult, name: string): unknown {
     assert.ok(name in result.outputs, `no output ${name}`);
     return result.outputs[name].value;
+}
+
+/** The watched documents of a stack (every `<prefix>-config*` ConfigMap), key → parsed document. */
+export function watchedDocuments(objects: KubeObject[], prefix = "vtm"): Record<string, any> {
+    const shards = objects.filter((o) => o.kind === "ConfigMap" && new RegExp(`^${prefix}-config(-\\d+)?$`).test(o.metadata.name));
+    const entries = shards.flatMap((cm) => Object.entries(cm.data ?? {}) as [string, string][]);
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, text]) => [k, yaml.load(text)]));
+}
+
+/** The watched documents as one: every named section's objects, in file-name order, as the importer layers them. */
+export function mergedDocument(objects: KubeObject[], prefix = "vtm"): Record<string, any> {
+    const merged: Record<string, any> = {};
+    for (const doc of Object.values(watchedDocuments(objects, prefix))) {
+        for (const [section, value] of Object.entries(doc)) {
+            if (section === "ssl") {
+                merged.ssl = { server_keys: [...(merged.ssl?.server_keys ?? []), ...((value as any).server_keys ?? [])] };
+            } else if (Array.isArray(value)) {
+                merged[section] = [...(merged[section] ?? []), ...value];
+            } else {
+                merged[section] = value;
+            }
+        }
+    }
+    return merged;
+}
+
+/** A virtual server or pool of the merged documents, by name. */
+export function vtmObject(objects: KubeObject[], section: string, name: string): any {
+    const found = (mergedDocument(objects)[section] ?? []).filter((o: any) => o.name === name);
+    assert.strictEqual(found.length, 1, `expected one ${section} '${name}'`);
+    return found[0];
+}
+
+/** The nodePort the simulated cluster allocated to a Service port (the recorded state, as the API server returns it). */
+export function allocatedNodePort(result: RenderResult, service: string, port: string): number {
+    const svc = result.recorder.resources.find((r) => r.type === "kubernetes:core/v1:Service" && r.name === service);
+    assert.ok(svc, `no Service ${service}`);
+    const nodePort = svc.state.spec.ports.find((p: KubeObject) => p.name === port).nodePort;
+    assert.strictEqual(typeof nodePort, "number");
+    return nodePort;
 }

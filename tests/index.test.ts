@@ -27,9 +27,11 @@ describe("index.ts", () => {
             "namespace",
             "restApiUrl",
             "serviceEndpoint",
+            "serviceEndpoints",
             "serviceNodePort",
         ]);
-        assert.match(String(await value(program.serviceEndpoint)), /^http:\/\/192\.0\.2\.50:3\d{4}$/);
+        assert.match(String(await value(program.serviceEndpoint!)), /^http:\/\/192\.0\.2\.50:3\d{4}$/);
+        assert.deepStrictEqual(Object.keys((await value(program.serviceEndpoints)) as object), ["example-service"]);
         assert.match(String(await value(program.adminUrl)), /^https:\/\/192\.0\.2\.50:3\d{4}$/);
         assert.strictEqual(program.namespace, "default");
         assert.strictEqual(await pulumi.isSecret(program.adminPassword), true);

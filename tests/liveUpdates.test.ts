@@ -11,7 +11,7 @@ const update = (set: Record<string, string>) => renderDev(set, {}, { password: (
 describe("live configuration updates", () => {
     let base: RenderResult;
     before(async () => {
-        base = await update({ "backend.enabled": "false", "backend.serviceName": "shop" });
+        base = await update({ "backend.enabled": "false", pools: '{"example-pool": {"serviceName": "shop"}}' });
     });
 
     it("the program's Kubernetes provider updates ConfigMaps in place instead of replacing them", () => {
@@ -37,16 +37,16 @@ describe("live configuration updates", () => {
     });
 
     it("a document edit changes the watched ConfigMap and leaves the Deployment untouched", async () => {
-        const edited = await update({ "backend.enabled": "false", "backend.serviceName": "shop-v2" });
+        const edited = await update({ "backend.enabled": "false", pools: '{"example-pool": {"serviceName": "shop-v2"}}' });
         assert.notDeepStrictEqual(find(edited.objects, "ConfigMap", "vtm-config").data, find(base.objects, "ConfigMap", "vtm-config").data);
         assert.deepStrictEqual(deployment(edited), deployment(base));
     });
 
     it("what vTM reads only at start (image, password) changes the pod template, which rolls the pods", async () => {
-        const image = await update({ "backend.enabled": "false", "backend.serviceName": "shop", image: "pulsesecure/vtm:19.2" });
+        const image = await update({ "backend.enabled": "false", pools: '{"example-pool": {"serviceName": "shop"}}', image: "pulsesecure/vtm:19.2" });
         assert.strictEqual(container(deployment(image)).image, "pulsesecure/vtm:19.2");
         assert.notDeepStrictEqual(deployment(image).spec.template, deployment(base).spec.template);
-        const password = await update({ "backend.enabled": "false", "backend.serviceName": "shop", adminPassword: "another-Password-1" });
+        const password = await update({ "backend.enabled": "false", pools: '{"example-pool": {"serviceName": "shop"}}', adminPassword: "another-Password-1" });
         assert.notDeepStrictEqual(deployment(password).spec.template, deployment(base).spec.template);
     });
 });

@@ -31,7 +31,7 @@ const STACKS: Record<string, Record<string, string>> = {
     HostNetwork: { exposure: "HostNetwork" },
     "own backend, private registry": {
         "backend.enabled": "false",
-        "backend.serviceName": "shop",
+        pools: '{"example-pool": {"serviceName": "shop"}}',
         imagePullSecrets: '["regcred"]',
         name: "edge",
         namespace: "traffic",

@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import * as yaml from "js-yaml";
 import { RenderResult } from "../scripts/render";
-import { KubeObject, container, env, find, findAll, findByPrefix, renderDev, selects } from "./helpers";
+import { KubeObject, container, env, find, findAll, findByPrefix, mergedDocument, renderDev, selects, vtmObject, watchedDocuments } from "./helpers";
 
 const SEED_DEPLOYMENT_PROBES = {
     livenessProbe: {
@@ -50,7 +50,8 @@ const SEED_EXAMPLE_DOCUMENT = {
             },
         },
     ],
-    rules: [{ name: "Response-Headers", content: { valueFrom: { fileRef: { name: "data/simple-rule" } } } }],
+    // The rule's file is named after the rule (config/rules/Response-Headers.trafficscript); the seed called it simple-rule.
+    rules: [{ name: "Response-Headers", content: { valueFrom: { fileRef: { name: "data/Response-Headers.trafficscript" } } } }],
 };
 
 const SEED_SIMPLE_RULE =
@@ -158,11 +159,10 @@ describe("dev stack against the seed manifests", () => {
         assert.deepStrictEqual(health.rules, [{ name: "internal_healthcheck", content: "http.sendResponse( '200 OK', 'text/plain', '', '');" }]);
     });
 
-    it("carries the seed's example service document and its TrafficScript rule", () => {
-        const config = find(objects, "ConfigMap", "vtm-config");
-        assert.deepStrictEqual(Object.keys(config.data), ["my-service-config"]);
-        assert.deepStrictEqual(yaml.load(config.data["my-service-config"]), SEED_EXAMPLE_DOCUMENT);
-        assert.deepStrictEqual(find(objects, "ConfigMap", "vtm-extra-data").data, { "simple-rule": SEED_SIMPLE_RULE });
+    it("carries the seed's example service configuration, one document per object, and its TrafficScript rule", () => {
+        assert.deepStrictEqual(mergedDocument(objects), SEED_EXAMPLE_DOCUMENT);
+        for (const doc of Object.values(watchedDocuments(objects))) assert.strictEqual(doc.version, 6.2);
+        assert.deepStrictEqual(find(objects, "ConfigMap", "vtm-extra-data").data, { "Response-Headers.trafficscript": SEED_SIMPLE_RULE });
     });
 
     it("exposes the admin interfaces on the seed's NodePort Service with client-IP affinity", () => {
@@ -182,7 +182,7 @@ describe("dev stack against the seed manifests", () => {
         const svc = find(objects, "Service", "vtm-services");
         assert.strictEqual(svc.spec.type, "NodePort");
         assert.deepStrictEqual(svc.spec.ports.map(({ name: _n, ...p }: KubeObject) => p), [{ targetPort: 80, protocol: "TCP", port: 80 }]);
-        const vs = (yaml.load(find(objects, "ConfigMap", "vtm-config").data["my-service-config"]) as any).virtual_servers[0];
+        const vs = vtmObject(objects, "virtual_servers", "example-service");
         assert.strictEqual(svc.spec.ports[0].targetPort, vs.properties.basic.port);
     });
 

@@ -1,10 +1,9 @@
 // Stack configuration: every key's default and effect, and every bad value refused with a message
 // naming the key, the value and what is allowed, before any resource is registered.
 import * as assert from "assert";
-import * as yaml from "js-yaml";
 import { ConfigError, ConfigSource, parseSettings } from "../components/settings";
 import { RenderResult } from "../scripts/render";
-import { container, find, outputValue, renderDev, renderRefused } from "./helpers";
+import { container, find, outputValue, renderDev, renderRefused, vtmObject } from "./helpers";
 
 /** A config source over plain values (strings as the CLI hands them over). */
 function source(values: Record<string, string>, kubernetes: Record<string, string> = {}, secrets: string[] = []): ConfigSource {
@@ -23,8 +22,7 @@ function problems(values: Record<string, string>, kubernetes: Record<string, str
 }
 
 function poolArgs(result: RenderResult): string {
-    const doc = yaml.load(find(result.objects, "ConfigMap", "vtm-config").data["my-service-config"]) as any;
-    return doc.pools[0].properties.service_discovery.plugin_args;
+    return vtmObject(result.objects, "pools", "example-pool").properties.service_discovery.plugin_args;
 }
 
 describe("settings: defaults", () => {
@@ -44,7 +42,6 @@ describe("settings: defaults", () => {
             name: "example-application",
             image: "nginx:1.7.9",
             replicas: 2,
-            serviceName: "example-application-backend-service",
             portName: "http",
         });
         assert.deepStrictEqual(s.loadBalancer, { sourceRanges: [], annotations: {}, timeoutSeconds: 120 });
@@ -116,8 +113,8 @@ describe("settings: each key's effect on the rendered stack", () => {
         assert.strictEqual(outputValue(r, "serviceEndpoint"), "http://[2001:db8::7]:80");
     });
 
-    it("backend.enabled false drops the example application and the pool discovers backend.serviceName", async () => {
-        const r = await renderDev({ "backend.enabled": "false", "backend.serviceName": "shop-frontend", "backend.portName": "web" });
+    it("backend.enabled false drops the example application and the pool discovers the Service it names", async () => {
+        const r = await renderDev({ "backend.enabled": "false", pools: '{"example-pool": {"serviceName": "shop-frontend", "portName": "web"}}' });
         assert.deepStrictEqual(
             r.objects.filter((o) => o.metadata.labels.app === "example-application"),
             [],
@@ -133,12 +130,6 @@ describe("settings: each key's effect on the rendered stack", () => {
         const svc = find(r.objects, "Service", "demo-backend-service");
         assert.strictEqual(svc.spec.ports[0].name, "web");
         assert.strictEqual(poolArgs(r), "--servicename=_web._tcp.demo-backend-service");
-    });
-
-    it("backend.serviceName names the example application's own headless Service when it is enabled", async () => {
-        const r = await renderDev({ "backend.serviceName": "web-pods" });
-        assert.strictEqual(find(r.objects, "Service", "web-pods").spec.clusterIP, "None");
-        assert.strictEqual(poolArgs(r), "--servicename=_http._tcp.web-pods");
     });
 });
 
@@ -160,11 +151,11 @@ describe("settings: bad values", () => {
         ["backend.enabled", { backend: '{"enabled": "no"}' }, "backend.enabled: 'no' is not true or false"],
         ["backend.replicas", { backend: '{"replicas": -1}' }, "backend.replicas: -1 is not a whole number of at least 1"],
         ["backend.portName", { backend: '{"portName": "http_port"}' }, "backend.portName: 'http_port' is not a port name of at most 15 characters (lower-case letters, digits and '-')"],
-        ["backend unknown field", { backend: '{"enable": false}' }, "backend.enable: is not a setting (allowed: enabled, name, image, replicas, serviceName, portName)"],
+        ["backend unknown field", { backend: '{"enable": false}' }, "backend.enable: is not a setting (allowed: enabled, name, image, replicas, portName)"],
         [
             "backend off without a Service",
             { backend: '{"enabled": false}' },
-            "backend.serviceName: is required when backend.enabled is false: name the headless Service of your application that the pool discovers (pulumi config set --path backend.serviceName <service>)",
+            "pools.example-pool.serviceName: is required when backend.enabled is false: name the Service whose pods the pool balances over (pulumi config set --path 'pools.example-pool.serviceName' <service>)",
         ],
         ["loadBalancer.sourceRanges", { loadBalancer: '{"sourceRanges": ["10.0.0.0/33"]}' }, `loadBalancer.sourceRanges: ["10.0.0.0/33"] is not a list of CIDR ranges such as 203.0.113.0/24`],
         ["loadBalancer.annotations", { loadBalancer: '{"annotations": {"a": 1}}' }, `loadBalancer.annotations: {"a":1} is not a map of strings to strings`],

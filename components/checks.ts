@@ -1,0 +1,141 @@
+// Small checks that turn raw configuration values into typed ones. Each check returns the parsed
+// value or an Invalid saying what was expected; `run` records the problem with the key and value.
+import * as net from "net";
+
+export type Problems = string[];
+
+export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const IANA_SERVICE_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const SHOWN_LENGTH = 80;
+
+/** Quotes a raw value the way messages show it, cut short if it is long. */
+export function show(value: unknown): string {
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    const cut = text.length > SHOWN_LENGTH ? `${text.slice(0, SHOWN_LENGTH)}… (${text.length} characters)` : text;
+    return typeof value === "string" ? `'${cut}'` : cut;
+}
+
+/** Lists names for a message, the first few only when there are many. */
+export function listNames(names: readonly string[], max = 10): string {
+    if (names.length === 0) return "none";
+    const shown = names.slice(0, max).join(", ");
+    return names.length > max ? `${shown}, … and ${names.length - max} more` : shown;
+}
+
+export class Invalid {
+    constructor(readonly reason: string) {}
+}
+
+export type Check<T> = (v: unknown) => T | Invalid;
+
+/** Checks one raw value: the parsed value, or the fallback after recording the problem. */
+export function run<T>(problems: Problems, key: string, raw: unknown, fallback: T, check: Check<T>): T {
+    if (raw === undefined) {
+        return fallback;
+    }
+    const result = check(raw);
+    if (result instanceof Invalid) {
+        problems.push(`${key}: ${show(raw)} ${result.reason}`);
+        return fallback;
+    }
+    return result;
+}
+
+export const oneOf =
+    <T extends string>(allowed: readonly T[]): Check<T> =>
+    (v) =>
+        typeof v === "string" && (allowed as readonly string[]).includes(v) ? (v as T) : new Invalid(`is not one of ${allowed.join(", ")}`);
+
+export const wholeNumber =
+    (min: number, max = Number.MAX_SAFE_INTEGER): Check<number> =>
+    (v) => {
+        const n = typeof v === "number" ? v : typeof v === "string" && /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
+        if (Number.isInteger(n) && n >= min && n <= max) return n;
+        return new Invalid(max === Number.MAX_SAFE_INTEGER ? `is not a whole number of at least ${min}` : `is not a whole number from ${min} to ${max}`);
+    };
+
+export const port = wholeNumber(1, 65535);
+
+export const positiveNumber: Check<number> = (v) => {
+    const n = typeof v === "number" ? v : typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+    return Number.isFinite(n) && n > 0 ? n : new Invalid("is not a positive number such as 6.2");
+};
+
+export const bool: Check<boolean> = (v) =>
+    v === true || v === "true" ? true : v === false || v === "false" ? false : new Invalid("is not true or false");
+
+export const pattern =
+    (re: RegExp, max: number, what: string): Check<string> =>
+    (v) =>
+        typeof v === "string" && v.length <= max && re.test(v) ? v : new Invalid(`is not ${what}`);
+
+export const dns1035 = (max: number): Check<string> =>
+    pattern(DNS_1035_LABEL, max, `a DNS-1035 label of at most ${max} characters (lower-case letters, digits and '-', starting with a letter)`);
+
+export const dns1123Label = pattern(DNS_1123_LABEL, 63, "a DNS-1123 label of at most 63 characters (lower-case letters, digits and '-')");
+
+export const resourceName = pattern(DNS_1123_SUBDOMAIN, 253, "a Kubernetes object name (lower-case letters, digits, '-' and '.')");
+
+export const portName = pattern(IANA_SERVICE_NAME, 15, "a port name of at most 15 characters (lower-case letters, digits and '-')");
+
+export const nonEmptyString: Check<string> = (v) => (typeof v === "string" && v.trim() !== "" ? v : new Invalid("is not a non-empty string"));
+
+export const cidr = (v: unknown): boolean => {
+    if (typeof v !== "string") return false;
+    const [ip, bits, ...rest] = v.split("/");
+    const family = net.isIP(ip);
+    return rest.length === 0 && family !== 0 && /^\d+$/.test(bits ?? "") && Number(bits) <= (family === 4 ? 32 : 128);
+};
+
+export const listOf =
+    (ok: (item: unknown) => boolean, what: string): Check<string[]> =>
+    (v) => {
+        const list = typeof v === "string" ? parseJson(v) : v;
+        return Array.isArray(list) && list.every(ok) ? (list as string[]) : new Invalid(`is not a list of ${what}`);
+    };
+
+export const cidrList = listOf(cidr, "CIDR ranges such as 203.0.113.0/24");
+
+export const nameList = listOf((s) => typeof s === "string" && s.trim() !== "", "names (non-empty strings)");
+
+export const stringMap: Check<Record<string, string>> = (v) =>
+    isPlainObject(v) && Object.values(v).every((x) => typeof x === "string")
+        ? (v as Record<string, string>)
+        : new Invalid("is not a map of strings to strings");
+
+export function parseJson(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Reports the keys of an object value that are not settings; returns the object (or {} if it is none). */
+export function objectFields(problems: Problems, key: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
+    if (!isPlainObject(value)) {
+        problems.push(`${key}: ${show(value)} is not an object (set its fields with: pulumi config set --path ${key}.<field> <value>)`);
+        return {};
+    }
+    for (const unknownKey of Object.keys(value).filter((k) => !allowed.includes(k))) {
+        problems.push(`${key}.${unknownKey}: is not a setting (allowed: ${allowed.join(", ")})`);
+    }
+    return value;
+}
+
+/** Parses an object-valued key as the CLI hands it over (JSON text) and reports unknown fields. */
+export function objectValue(problems: Problems, key: string, raw: string | undefined, allowed: readonly string[]): Record<string, unknown> {
+    if (raw === undefined) {
+        return {};
+    }
+    const value = parseJson(raw);
+    // The message shows the raw text, as the user typed it.
+    return isPlainObject(value) ? objectFields(problems, key, value, allowed) : objectFields(problems, key, raw, allowed);
+}

@@ -1,0 +1,138 @@
+// The user's configuration files: documents (config/documents and the `documents` setting), TrafficScript
+// rules (config/rules/<name>.trafficscript) and data files (config/data). Loaded and parsed here;
+// vtmConfig.ts validates them with everything else.
+import * as fs from "fs";
+import * as path from "path";
+import { DocumentError, LoadedDocument, parseDocument } from "./documents";
+
+/** The project directory (where Pulumi.yaml is): `documents` paths are relative to it. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** Where each kind of file lives under the configuration directory. */
+export const CONFIG_SUBDIRS = { documents: "documents", rules: "rules", data: "data" } as const;
+
+/** Rule files: the extension says TrafficScript, and cannot be mistaken for TypeScript. */
+export const RULE_EXTENSION = ".trafficscript";
+const DOCUMENT_EXTENSIONS = [".yaml", ".yml", ".json"];
+
+/** The characters a ConfigMap key may have. */
+export const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** A document placed into the watched configuration directory under `key`. */
+export interface UserDocument extends LoadedDocument {
+    readonly key: string;
+}
+
+/** A TrafficScript rule from a file: rule `name`, its text mounted as data key `key`. */
+export interface RuleFile {
+    readonly name: string;
+    readonly key: string;
+    readonly source: string;
+    readonly text: string;
+}
+
+export interface ConfigFiles {
+    readonly documents: readonly UserDocument[];
+    readonly rules: readonly RuleFile[];
+    /** Data files by ConfigMap key (the file name without its extension). */
+    readonly data: Readonly<Record<string, string>>;
+    /** Where each data key came from, for messages. */
+    readonly dataSources: Readonly<Record<string, string>>;
+}
+
+/** The files of a directory, sorted, without hidden files; none if it does not exist. */
+function filesOf(dir: string): string[] {
+    if (!fs.existsSync(dir)) return [];
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isFile() && !e.name.startsWith("."))
+        .map((e) => e.name)
+        .sort();
+}
+
+/** How a file is named in messages: relative to the project when it is inside it. */
+function label(file: string): string {
+    const rel = path.relative(PROJECT_DIR, file);
+    return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
+}
+
+function loadUserDocument(problems: string[], file: string): UserDocument | undefined {
+    const source = label(file);
+    const key = path.basename(file);
+    if (!DOCUMENT_EXTENSIONS.includes(path.extname(file).toLowerCase())) {
+        problems.push(`${source}: is not a configuration document (expected a ${DOCUMENT_EXTENSIONS.join(", ")} file)`);
+        return undefined;
+    }
+    if (!CONFIGMAP_KEY.test(key)) {
+        problems.push(`${source}: the file name cannot be a ConfigMap key (use letters, digits, '-', '_' and '.')`);
+        return undefined;
+    }
+    try {
+        const text = fs.readFileSync(file, "utf8");
+        return { key, source, text, document: parseDocument(text, source) };
+    } catch (err) {
+        if (!(err instanceof DocumentError)) throw err;
+        problems.push(...err.problems);
+        return undefined;
+    }
+}
+
+/** The document files a `documents` entry names: the file itself, or a directory's document files. */
+function documentFiles(problems: string[], entry: string, index: number): string[] {
+    const target = path.resolve(PROJECT_DIR, entry);
+    if (!fs.existsSync(target)) {
+        problems.push(`documents[${index}]: '${entry}' does not exist (paths are relative to ${PROJECT_DIR})`);
+        return [];
+    }
+    if (fs.statSync(target).isDirectory()) {
+        return filesOf(target)
+            .filter((f) => DOCUMENT_EXTENSIONS.includes(path.extname(f).toLowerCase()))
+            .map((f) => path.join(target, f));
+    }
+    return [target];
+}
+
+function loadRules(problems: string[], dir: string): RuleFile[] {
+    return filesOf(dir).flatMap((file): RuleFile[] => {
+        const source = label(path.join(dir, file));
+        if (path.extname(file) !== RULE_EXTENSION) {
+            problems.push(`${source}: is not a rule file (rule files end in ${RULE_EXTENSION})`);
+            return [];
+        }
+        if (!CONFIGMAP_KEY.test(file)) {
+            problems.push(`${source}: the file name cannot be a ConfigMap key (use letters, digits, '-', '_' and '.')`);
+            return [];
+        }
+        return [{ name: path.basename(file, RULE_EXTENSION), key: file, source, text: fs.readFileSync(path.join(dir, file), "utf8") }];
+    });
+}
+
+/** Loads every configuration file; throws one DocumentError with every problem. */
+export function loadConfigFiles(configDir: string, documentPaths: readonly string[] = []): ConfigFiles {
+    const problems: string[] = [];
+    const documentDir = path.join(configDir, CONFIG_SUBDIRS.documents);
+    const files = [
+        ...filesOf(documentDir).map((f) => path.join(documentDir, f)),
+        ...documentPaths.flatMap((entry, i) => documentFiles(problems, entry, i)),
+    ];
+    const documents = files.flatMap((f) => loadUserDocument(problems, f) ?? []);
+    const rules = loadRules(problems, path.join(configDir, CONFIG_SUBDIRS.rules));
+
+    const dataDir = path.join(configDir, CONFIG_SUBDIRS.data);
+    const data: Record<string, string> = {};
+    const dataSources: Record<string, string> = {};
+    for (const file of filesOf(dataDir)) {
+        const key = path.parse(file).name;
+        const source = label(path.join(dataDir, file));
+        if (!CONFIGMAP_KEY.test(key)) {
+            problems.push(`${source}: the file name cannot be a ConfigMap key (use letters, digits, '-', '_' and '.')`);
+        } else if (key in data) {
+            problems.push(`${source}: gives the same data key '${key}' as ${dataSources[key]}`);
+        } else {
+            data[key] = fs.readFileSync(path.join(dataDir, file), "utf8");
+            dataSources[key] = source;
+        }
+    }
+    if (problems.length > 0) throw new DocumentError(problems);
+    return { documents, rules, data, dataSources };
+}
