@@ -68,8 +68,6 @@ async function renderServices(n: number): Promise<Rendered> {
     return { seconds, objects: result.objects.length, configMaps: documents.length, documentBytes };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 /** A small render takes tens of milliseconds, of which the services' share is a few: many runs. */
 const smallRuns = (runs: number) => runs * 6;
 

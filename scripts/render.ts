@@ -60,7 +60,8 @@ function configText(value: unknown): string {
 
 /** An encrypted stack value (`secure: v1:...`), which only the Pulumi CLI can decrypt. */
 function isEncrypted(value: unknown): boolean {
-    return typeof value === "object" && value !== null && "secure" in value;
+    // Only `{secure: <ciphertext>}`: a map that merely has a key named secure (a service, say) is plain.
+    return typeof value === "object" && value !== null && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
 }
 
 /** Sets `path` (dotted) inside an object-valued key, parsing the value as `pulumi config set --path` does. */

@@ -49,4 +49,23 @@ describe("live configuration updates", () => {
         const password = await update({ "backend.enabled": "false", pools: '{"example-pool": {"serviceName": "shop"}}', adminPassword: "another-Password-1" });
         assert.notDeepStrictEqual(deployment(password).spec.template, deployment(base).spec.template);
     });
+
+    it("adding a service, a pool or a rule reference is re-imported live: only ConfigMaps and Services change", async () => {
+        const more = await update({
+            "backend.enabled": "false",
+            pools: '{"example-pool": {"serviceName": "shop"}, "api": {"serviceName": "shop-api", "port": 8080}}',
+            services: '{"example-service": {"port": 80, "pool": "example-pool"}, "api": {"port": 8080, "pool": "api", "requestRules": ["Response-Headers"]}}',
+        });
+        assert.notDeepStrictEqual(find(more.objects, "ConfigMap", "vtm-config").data, find(base.objects, "ConfigMap", "vtm-config").data);
+        assert.deepStrictEqual(deployment(more), deployment(base));
+    });
+
+    it("a new TLS Secret to mount changes the pod's volumes, which rolls the pods", async () => {
+        const tls = await update({
+            "backend.enabled": "false",
+            pools: '{"example-pool": {"serviceName": "shop"}}',
+            services: '{"example-service": {"port": 80, "pool": "example-pool", "tlsSecret": "shop-tls"}}',
+        });
+        assert.notDeepStrictEqual(deployment(tls).spec.template.spec.volumes, deployment(base).spec.template.spec.volumes);
+    });
 });

@@ -37,6 +37,19 @@ const STACKS: Record<string, Record<string, string>> = {
         namespace: "traffic",
         replicas: "3",
     },
+    "services of every frontend type, TLS, UDP and mounts": {
+        services: JSON.stringify({
+            web: { port: 8080, pool: "example-pool" },
+            tls: { port: 8443, pool: "example-pool", tlsSecret: "web-tls" },
+            dns: { protocol: "udp", port: 5353, pool: "discard" },
+            lb: { port: 8081, pool: "example-pool", frontend: { type: "LoadBalancer", loadBalancerSourceRanges: ["10.0.0.0/8"], annotations: { x: "y" } } },
+            np: { port: 8082, pool: "example-pool", frontend: { nodePort: 30082, port: 82 } },
+            internal: { port: 8083, pool: "example-pool", frontend: { type: "ClusterIP" } },
+        }),
+        configMounts: '[{"name": "more-config", "items": [{"key": "a", "path": "a.yaml"}]}]',
+        dataMounts: '[{"name": "more-data", "type": "secret"}]',
+    },
+    "no services": { services: "{}" },
 };
 
 describe("Kubernetes schemas and URNs", () => {

@@ -269,3 +269,21 @@ describe("services and pools: refused before anything is registered", () => {
         });
     }
 });
+
+describe("services: other settings", () => {
+    it("apiVersion sets the generated documents' version, and no document may be newer", async () => {
+        const r = await renderDev({ apiVersion: "7.0" });
+        for (const [key, doc] of Object.entries(watchedDocuments(r.objects))) assert.strictEqual(doc.version, 7, key);
+        const refused = await renderRefused({ apiVersion: "6.1" });
+        assert.match(refused.message, /config\/base\/00-vtm-base-config\.yaml: version: 6\.2 is newer than 6\.1, the highest API version the traffic manager image understands/);
+        assert.deepStrictEqual(refused.recorder.resources, []);
+    });
+
+    it("in HostNetwork mode a frontend is ignored, with a warning that says so", async () => {
+        const r = await renderDev({ exposure: "HostNetwork", services: '{"web": {"port": 8080, "pool": "example-pool", "frontend": {"type": "LoadBalancer"}}}' });
+        assert.deepStrictEqual(r.notes.filter((n) => n.startsWith("warning:")), [
+            "warning: services.web.frontend: is ignored in HostNetwork exposure (the service listens on the node's port 8080)",
+        ]);
+        assert.deepStrictEqual(findAll(r.objects, "Service").map((s) => s.metadata.name), ["example-application-backend-service"]);
+    });
+});

@@ -46,6 +46,44 @@ describe("settings: defaults", () => {
         });
         assert.deepStrictEqual(s.loadBalancer, { sourceRanges: [], annotations: {}, timeoutSeconds: 120 });
         assert.deepStrictEqual(s.kubernetes, {});
+        // The upstream example service over the example application.
+        assert.deepStrictEqual(s.services, [
+            {
+                name: "example-service",
+                protocol: "http",
+                port: 80,
+                pool: "example-pool",
+                tlsSecret: undefined,
+                requestRules: [],
+                responseRules: ["Response-Headers"],
+                frontend: undefined,
+            },
+        ]);
+        assert.deepStrictEqual(s.pools, [
+            {
+                name: "example-pool",
+                serviceName: undefined,
+                serviceNamespace: undefined,
+                portName: undefined,
+                portProtocol: undefined,
+                port: undefined,
+                tls: false,
+                monitors: ["Simple HTTP"],
+                algorithm: undefined,
+            },
+        ]);
+        assert.deepStrictEqual([s.documents, s.configMounts, s.dataMounts, s.apiVersion], [[], [], [], 6.2]);
+    });
+
+    it("defaults a service's protocol to http and a frontend's fields to nothing", () => {
+        const s = parseSettings(source({ eula: "accept", services: '{"web": {"port": 81, "pool": "discard", "frontend": {}}}' }));
+        assert.strictEqual(s.services[0].protocol, "http");
+        assert.deepStrictEqual(s.services[0].frontend, { type: undefined, port: undefined, nodePort: undefined, annotations: {}, loadBalancerSourceRanges: [] });
+    });
+
+    it("sorts services and pools by name, whatever order the config gives", () => {
+        const s = parseSettings(source({ eula: "accept", services: '{"b": {"port": 2, "pool": "discard"}, "a": {"port": 1, "pool": "discard"}}', pools: '{"z": {}, "y": {}}' }));
+        assert.deepStrictEqual([s.services.map((x) => x.name), s.pools.map((x) => x.name)], [["a", "b"], ["y", "z"]]);
     });
 
     it("returns frozen settings", () => {
@@ -160,6 +198,12 @@ describe("settings: bad values", () => {
         ["loadBalancer.sourceRanges", { loadBalancer: '{"sourceRanges": ["10.0.0.0/33"]}' }, `loadBalancer.sourceRanges: ["10.0.0.0/33"] is not a list of CIDR ranges such as 203.0.113.0/24`],
         ["loadBalancer.annotations", { loadBalancer: '{"annotations": {"a": 1}}' }, `loadBalancer.annotations: {"a":1} is not a map of strings to strings`],
         ["loadBalancer.timeoutSeconds", { loadBalancer: '{"timeoutSeconds": -5}' }, "loadBalancer.timeoutSeconds: -5 is not a whole number of at least 0"],
+        ["documents", { documents: "config/more" }, "documents: 'config/more' is not a list of file or directory paths"],
+        ["configMounts (not a list)", { configMounts: '{"name": "x"}' }, `configMounts: '{"name": "x"}' is not a list of {name, type, items} (pulumi config set --path 'configMounts[0].name' <name>)`],
+        ["dataMounts without a name", { dataMounts: '[{"type": "secret"}]' }, "dataMounts[0].name: is required: the name of an existing ConfigMap or Secret"],
+        ["dataMounts type", { dataMounts: '[{"name": "x", "type": "Secret"}]' }, "dataMounts[0].type: 'Secret' is not one of configMap, secret"],
+        ["dataMounts item path", { dataMounts: '[{"name": "x", "items": [{"key": "a", "path": "../a"}]}]' }, "dataMounts[0].items[0].path: '../a' is not a relative file path inside the mount (no leading '/', no '..')"],
+        ["apiVersion", { apiVersion: "latest" }, "apiVersion: 'latest' is not a positive number such as 6.2"],
     ];
     for (const [what, values, message] of cases) {
         it(`refuses ${what}, with nothing registered`, async () => {

@@ -606,6 +606,16 @@ describe("validation: references", () => {
         ]);
     });
 
+    it("with documents it cannot read (openWorld), reports an undefined name as a warning instead", () => {
+        const doc = { version: 6.2, virtual_servers: [vs("web", { port: 80, pool: "mounted-pool" })] };
+        assert.deepStrictEqual(report([{ source: "web.yaml", document: doc }], { ...MOUNTED, openWorld: true }), [
+            "warning web.yaml: virtual_servers 'web': properties.basic.pool: 'mounted-pool' is not a pool of the documents read before deploy (defined: builtin_dns, discard); not checked: a mounted document may define it",
+        ]);
+        assert.deepStrictEqual(report([{ source: "web.yaml", document: doc }]), [
+            "error web.yaml: virtual_servers 'web': properties.basic.pool: 'mounted-pool' is not a pool (defined: builtin_dns, discard)",
+        ]);
+    });
+
     it("says 'none' when nothing of the kind is defined", () => {
         assert.deepStrictEqual(reportOne({ virtual_servers: [vs("web", { listen_on_traffic_ips: ["ips"] })] }), [
             "error t.yaml: virtual_servers 'web': properties.basic.listen_on_traffic_ips[0]: 'ips' is not a traffic IP group (defined: none)",
