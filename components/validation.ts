@@ -100,6 +100,10 @@ const int = (min?: number, max?: number): Spec => ({ kind: "int", min, max });
 const table = (rows: string, row: Fields, required: readonly string[]): Spec => ({ kind: "table", rows, row, required });
 const PORT = int(1, 65535);
 const SSL_SWITCH = oneOf(["disabled", "enabled", "use_default"]);
+/** The protocol and session switches virtual servers and pools share. */
+const TLS_SWITCHES: Fields = Object.fromEntries(
+    ["support_ssl3", "support_tls1", "support_tls1_1", "support_tls1_2", "support_tls1_3", "session_cache_enabled", "session_tickets_enabled"].map((f) => [f, SSL_SWITCH]),
+);
 
 /** Fields that exist in the REST API but whose types the facts do not give. */
 function untyped(...names: string[]): Fields {
@@ -148,13 +152,7 @@ const VIRTUAL_SERVER: ObjectSchema = {
                 client_cert_cas: STRINGS,
                 client_cert_headers: oneOf(["all", "none", "simple"]),
                 add_http_headers: BOOL,
-                support_ssl3: SSL_SWITCH,
-                support_tls1: SSL_SWITCH,
-                support_tls1_1: SSL_SWITCH,
-                support_tls1_2: SSL_SWITCH,
-                support_tls1_3: SSL_SWITCH,
-                session_cache_enabled: SSL_SWITCH,
-                session_tickets_enabled: SSL_SWITCH,
+                ...TLS_SWITCHES,
                 honor_fallback_scsv: SSL_SWITCH,
                 ocsp_enable: BOOL,
                 ocsp_stapling: BOOL,
@@ -229,13 +227,7 @@ const POOL: ObjectSchema = {
                 enhance: BOOL,
                 send_close_alerts: BOOL,
                 common_name_match: STRINGS,
-                support_ssl3: SSL_SWITCH,
-                support_tls1: SSL_SWITCH,
-                support_tls1_1: SSL_SWITCH,
-                support_tls1_2: SSL_SWITCH,
-                support_tls1_3: SSL_SWITCH,
-                session_cache_enabled: SSL_SWITCH,
-                session_tickets_enabled: SSL_SWITCH,
+                ...TLS_SWITCHES,
                 middlebox_compatibility: SSL_SWITCH,
                 ssl_fixed_client_certificate: STRING,
                 ...untyped("cipher_suites", "elliptic_curves", "signature_algorithms"),

@@ -5,6 +5,7 @@ import * as assert from "assert";
 import * as yaml from "js-yaml";
 import { RenderResult } from "../scripts/render";
 import { KubeObject, container, env, find, findAll, findByPrefix, mergedDocument, renderDev, selects, vtmObject, watchedDocuments } from "./helpers";
+import { SEED_EXAMPLE_DOCUMENT } from "./fixtures";
 
 const SEED_DEPLOYMENT_PROBES = {
     livenessProbe: {
@@ -29,28 +30,9 @@ const SEED_BASE_DOCUMENT = {
     global_settings: { properties: { java: { enabled: false }, fault_tolerance: { frontend_check_ips: [] } } },
 };
 
-const SEED_EXAMPLE_DOCUMENT = {
-    version: 6.2,
-    virtual_servers: [
-        {
-            name: "example-service",
-            properties: { basic: { enabled: true, port: 80, protocol: "http", pool: "example-pool", response_rules: ["Response-Headers"] } },
-        },
-    ],
-    pools: [
-        {
-            name: "example-pool",
-            properties: {
-                basic: { passive_monitoring: true, monitors: ["Simple HTTP"], nodes_table: [], note: "Nodes automatically discovered from Kubernetes" },
-                service_discovery: {
-                    enabled: true,
-                    plugin: "BuiltIn-DNS_Stateless",
-                    plugin_args: "--servicename=_http._tcp.example-application-backend-service",
-                },
-            },
-        },
-    ],
-    // The rule's file is named after the rule (config/rules/Response-Headers.trafficscript); the seed called it simple-rule.
+// The upstream document, but the rule's file is named after the rule (config/rules/Response-Headers.trafficscript); the seed called it simple-rule.
+const SEED_EXAMPLE_SERVICE = {
+    ...SEED_EXAMPLE_DOCUMENT,
     rules: [{ name: "Response-Headers", content: { valueFrom: { fileRef: { name: "data/Response-Headers.trafficscript" } } } }],
 };
 
@@ -160,7 +142,7 @@ describe("dev stack against the seed manifests", () => {
     });
 
     it("carries the seed's example service configuration, one document per object, and its TrafficScript rule", () => {
-        assert.deepStrictEqual(mergedDocument(objects), SEED_EXAMPLE_DOCUMENT);
+        assert.deepStrictEqual(mergedDocument(objects), SEED_EXAMPLE_SERVICE);
         for (const doc of Object.values(watchedDocuments(objects))) assert.strictEqual(doc.version, 6.2);
         assert.deepStrictEqual(find(objects, "ConfigMap", "vtm-extra-data").data, { "Response-Headers.trafficscript": SEED_SIMPLE_RULE });
     });

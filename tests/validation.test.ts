@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { DocumentInput, Finding, ValidationContext, formatFinding, validateDocuments } from "../components/validation";
+import { SEED_EXAMPLE_DOCUMENT } from "./fixtures";
 
 const MOUNTED: ValidationContext = {
     mountedFiles: new Set(["data/simple-rule", "data/rules/x", "data/tls/web-cert/tls.crt", "data/tls/web-cert/tls.key"]),
@@ -44,30 +45,6 @@ const HEALTHCHECK_DOCUMENT = {
         },
     ],
     rules: [{ name: "internal_healthcheck", content: "http.sendResponse( '200 OK', 'text/plain', '', '');" }],
-};
-
-const SEED_EXAMPLE_DOCUMENT = {
-    version: 6.2,
-    virtual_servers: [
-        {
-            name: "example-service",
-            properties: { basic: { enabled: true, port: 80, protocol: "http", pool: "example-pool", response_rules: ["Response-Headers"] } },
-        },
-    ],
-    pools: [
-        {
-            name: "example-pool",
-            properties: {
-                basic: { passive_monitoring: true, monitors: ["Simple HTTP"], nodes_table: [], note: "Nodes automatically discovered from Kubernetes" },
-                service_discovery: {
-                    enabled: true,
-                    plugin: "BuiltIn-DNS_Stateless",
-                    plugin_args: "--servicename=_http._tcp.example-application-backend-service",
-                },
-            },
-        },
-    ],
-    rules: [{ name: "Response-Headers", content: { valueFrom: { fileRef: { name: "data/simple-rule" } } } }],
 };
 
 // A TLS service with its key from a mounted Secret, listening on a traffic IP group.
