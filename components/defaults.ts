@@ -50,6 +50,33 @@ export const DEFAULTS = {
     apiVersion: String(API_VERSION),
     configMounts: [] as readonly unknown[],
     dataMounts: [] as readonly unknown[],
+    adminService: {
+        /** Inside the cluster only (kubectl port-forward); Pulumi.dev.yaml sets NodePort, as upstream. */
+        type: "ClusterIP" as "ClusterIP" | "NodePort" | "LoadBalancer",
+        nodePorts: {} as { readonly webui?: number; readonly restapi?: number },
+        loadBalancerSourceRanges: [] as readonly string[],
+        annotations: {} as Readonly<Record<string, string>>,
+        allowPublicLoadBalancer: false,
+    },
+    networkPolicy: { enabled: false, adminCidrs: [] as readonly string[], adminNamespaces: [] as readonly string[] },
+    security: { dropAllCapabilities: false, extraCapabilities: [] as readonly string[] },
+    /** No requests or limits unless set. */
+    resources: {} as Readonly<Record<string, unknown>>,
+    nodeSelector: {} as Readonly<Record<string, string>>,
+    tolerations: [] as readonly unknown[],
+    affinity: {} as Readonly<Record<string, unknown>>,
+    priorityClassName: "",
+    extraEnv: {} as Readonly<Record<string, string>>,
+    availability: { podDisruptionBudget: true, maxUnavailable: 1, spreadTopologyKey: "kubernetes.io/hostname" },
+    /** The Kubernetes provider's own default is 10 minutes for both. */
+    wait: { deploymentSeconds: 600, serviceSeconds: 600 },
+    registry: { server: "", username: "", email: "" },
+    /** Empty: no registry Secret is created. */
+    registryPassword: "",
+    /** Empty: the image as given, by tag. */
+    imageDigest: "",
+    /** Change it to generate a new admin password. */
+    adminPasswordRotation: "",
     loadBalancer: {
         sourceRanges: [] as readonly string[],
         annotations: {} as Readonly<Record<string, string>>,
@@ -62,4 +89,4 @@ export const DEFAULTS = {
 export const GENERATED_PASSWORD = { length: 24, special: false } as const;
 
 /** Configuration keys whose values are secrets. */
-export const SECRET_KEYS = ["adminPassword"] as const;
+export const SECRET_KEYS = ["adminPassword", "registryPassword"] as const;

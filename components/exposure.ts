@@ -6,6 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { DEFAULTS, Exposure } from "./defaults";
 import { VtmFoundation } from "./foundation";
 import { vtmLabels } from "./naming";
+import { awaitAnnotations } from "./podSpec";
+import { WaitSettings } from "./productionSettings";
 import { FrontendType, ServiceSettings, kubernetesProtocol } from "./serviceSettings";
 import { LoadBalancerSettings } from "./settings";
 
@@ -18,6 +20,8 @@ export interface VtmExposureArgs {
     readonly mode?: Exposure;
     /** Balancer options for LoadBalancer Services. @default no source ranges, no annotations, 120 s wait */
     readonly loadBalancer?: LoadBalancerSettings;
+    /** How long `pulumi up` waits for the other Services' endpoints. @default 600 s */
+    readonly wait?: WaitSettings;
 }
 
 /** Where one service is reachable: its Service (none on the host network) and that Service's port. */
@@ -28,12 +32,6 @@ export interface Frontend {
     readonly type?: FrontendType;
     /** The port clients connect to: the Service port, or the virtual server's port on the node. */
     readonly port: number;
-}
-
-/** Annotations that bound how long the Kubernetes provider waits for a balancer address. */
-export function awaitAnnotations(timeoutSeconds: number): Record<string, string> {
-    // 0: do not wait at all; the endpoint output then says the address is pending.
-    return timeoutSeconds === 0 ? { "pulumi.com/skipAwait": "true" } : { "pulumi.com/timeoutSeconds": String(timeoutSeconds) };
 }
 
 /** The Service type of the exposure mode, for services without a frontend type of their own. */
@@ -74,6 +72,7 @@ export class VtmExposure extends pulumi.ComponentResource {
         this.mode = args.mode ?? DEFAULTS.exposure;
         const { foundation } = args;
         const lb = args.loadBalancer ?? DEFAULTS.loadBalancer;
+        const wait = args.wait ?? DEFAULTS.wait;
         const defaultType = modeType(this.mode);
         const makeService = (serviceName: string, type: FrontendType, ports: k8s.types.input.core.v1.ServicePort[], annotations: Record<string, string>, sourceRanges: readonly string[]) =>
             new k8s.core.v1.Service(
@@ -83,7 +82,11 @@ export class VtmExposure extends pulumi.ComponentResource {
                         name: serviceName,
                         namespace: foundation.namespace,
                         labels: vtmLabels(foundation.names, "exposure"),
-                        annotations: type === "LoadBalancer" ? { ...lb.annotations, ...annotations, ...awaitAnnotations(lb.timeoutSeconds) } : emptyToUndefined(annotations),
+                        // A balancer's address can take long to come: it has a wait of its own.
+                        annotations:
+                            type === "LoadBalancer"
+                                ? { ...lb.annotations, ...annotations, ...awaitAnnotations(lb.timeoutSeconds) }
+                                : { ...annotations, ...awaitAnnotations(wait.serviceSeconds) },
                     },
                     spec: {
                         type,
@@ -113,8 +116,4 @@ export class VtmExposure extends pulumi.ComponentResource {
         }
         this.registerOutputs({ sharedService: this.sharedService, services: this.frontends.map((f) => f.kubernetesService) });
     }
-}
-
-function emptyToUndefined(map: Record<string, string>): Record<string, string> | undefined {
-    return Object.keys(map).length > 0 ? map : undefined;
 }

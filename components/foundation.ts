@@ -6,6 +6,8 @@ import * as random from "@pulumi/random";
 import { ADMIN_PORTS, DEFAULTS, Exposure, GENERATED_PASSWORD, PullPolicy } from "./defaults";
 import { CONFIG_DIR, DocumentError, IMPORT_DIR, LoadedDocument, loadDocument, namedObjects, property } from "./documents";
 import { VtmNames, selectorLabels, vtmLabels, vtmNames } from "./naming";
+import { Placement, awaitAnnotations, containerSecurity, placement, podSecurity, rollout } from "./podSpec";
+import { AdminServiceSettings, AvailabilitySettings, RegistrySettings, ResourceSettings, SecuritySettings, WaitSettings } from "./productionSettings";
 import { MountSettings } from "./serviceSettings";
 import { Shard } from "./sharding";
 import { TLS_KEYS } from "./vtmConfig";
@@ -51,6 +53,31 @@ export interface VtmFoundationArgs {
     readonly dataMounts?: readonly MountSettings[];
     /** The base and health-check documents. @default loadBaseDocuments(), from config/base */
     readonly baseDocuments?: BaseDocuments;
+    /** The admin interfaces' Service (none in HostNetwork mode). @default ClusterIP, no fixed nodePorts */
+    readonly adminService?: AdminServiceSettings;
+    /** Pins the image to a digest: `<image>@<digest>`. @default the image by tag */
+    readonly imageDigest?: string;
+    /** Credentials from which an image pull Secret is made. @default none */
+    readonly registryCredentials?: RegistryCredentials;
+    /** Changing it generates a new password (with no adminPassword). @default "" */
+    readonly passwordRotation?: string;
+    /** Capabilities. @default the runtime's defaults plus SYS_RESOURCE */
+    readonly security?: SecuritySettings;
+    /** Requests and limits. @default none */
+    readonly resources?: ResourceSettings;
+    /** nodeSelector, tolerations, affinity, priorityClassName. @default none */
+    readonly placement?: Placement;
+    /** More environment variables. @default {} */
+    readonly extraEnv?: Readonly<Record<string, string>>;
+    /** Disruption budget, rollout and spread with several replicas. @default a budget of 1, spread over nodes */
+    readonly availability?: AvailabilitySettings;
+    /** How long `pulumi up` waits for the Deployment and the admin Service. @default 600 s each */
+    readonly wait?: WaitSettings;
+}
+
+/** A registry's credentials; the password is a secret. */
+export interface RegistryCredentials extends RegistrySettings {
+    readonly password: pulumi.Input<string>;
 }
 
 /** The base documents as loaded and checked, with the probe port the health-check one gives. */
@@ -63,7 +90,6 @@ export interface BaseDocuments {
 /** How the pod is networked in each exposure mode. */
 interface PodNetwork {
     readonly hostNetwork: boolean;
-    readonly capabilities: string[];
     readonly adminService: boolean;
 }
 
@@ -71,10 +97,10 @@ function podNetwork(exposure: Exposure): PodNetwork {
     switch (exposure) {
         case "NodePort":
         case "LoadBalancer":
-            return { hostNetwork: false, capabilities: ["SYS_RESOURCE"], adminService: true };
+            return { hostNetwork: false, adminService: true };
         case "HostNetwork":
-            // vTM raises and lowers its own addresses on the node: it needs NET_ADMIN there.
-            return { hostNetwork: true, capabilities: ["SYS_RESOURCE", "NET_ADMIN"], adminService: false };
+            // The admin interfaces listen on the node itself.
+            return { hostNetwork: true, adminService: false };
         default: {
             const unreachable: never = exposure;
             throw new Error(`unknown exposure ${unreachable}`);
@@ -108,6 +134,13 @@ export class VtmFoundation extends pulumi.ComponentResource {
     /** Undefined in HostNetwork mode, where the admin interfaces listen on the node itself. */
     readonly adminService?: k8s.core.v1.Service;
     readonly deployment: k8s.apps.v1.Deployment;
+    /** The pods' own ServiceAccount, with no API token mounted. */
+    readonly serviceAccount: k8s.core.v1.ServiceAccount;
+    /** With more than one replica. */
+    readonly podDisruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+    /** When registry credentials are given. */
+    readonly registrySecret?: k8s.core.v1.Secret;
+    readonly hostNetwork: boolean;
     /** Labels that select the traffic manager's pods. */
     readonly podSelector: Record<string, string>;
     /** The admin password, as a secret Output. */
@@ -118,6 +151,10 @@ export class VtmFoundation extends pulumi.ComponentResource {
         const names = (this.names = args.names ?? vtmNames(DEFAULTS.name));
         const namespace = (this.namespace = args.namespace ?? DEFAULTS.namespace);
         const network = podNetwork(args.exposure ?? DEFAULTS.exposure);
+        this.hostNetwork = network.hostNetwork;
+        const replicas = args.replicas ?? DEFAULTS.replicas;
+        const availability = args.availability ?? DEFAULTS.availability;
+        const wait = args.wait ?? DEFAULTS.wait;
         this.podSelector = selectorLabels(names.prefix);
         const configMap = (cmName: string, data: Shard) =>
             new k8s.core.v1.ConfigMap(
@@ -132,7 +169,7 @@ export class VtmFoundation extends pulumi.ComponentResource {
         this.configMaps = (args.configDocuments ?? [{}]).map((docs, i) => configMap(names.configShard(i), docs));
         this.dataConfigMaps = (args.extraData ?? [{}]).map((data, i) => configMap(names.dataShard(i), data));
 
-        this.adminPassword = pulumi.secret(args.adminPassword ?? this.generatePassword());
+        this.adminPassword = pulumi.secret(args.adminPassword ?? this.generatePassword(args.passwordRotation ?? DEFAULTS.adminPasswordRotation));
         this.adminSecret = new k8s.core.v1.Secret(
             names.adminSecret,
             {
@@ -147,21 +184,18 @@ export class VtmFoundation extends pulumi.ComponentResource {
         );
 
         if (network.adminService) {
-            this.adminService = new k8s.core.v1.Service(
-                names.adminService,
-                {
-                    metadata: { name: names.adminService, namespace, labels: vtmLabels(names, "admin") },
-                    spec: {
-                        type: "NodePort",
-                        ports: Object.values(ADMIN_PORTS).map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" })),
-                        // With several replicas a browser keeps talking to the same traffic manager.
-                        sessionAffinity: "ClientIP",
-                        selector: this.podSelector,
-                    },
-                },
-                { parent: this },
-            );
+            this.adminService = this.createAdminService(args.adminService ?? DEFAULTS.adminService, wait);
         }
+        this.serviceAccount = new k8s.core.v1.ServiceAccount(
+            names.serviceAccount,
+            {
+                metadata: { name: names.serviceAccount, namespace, labels: vtmLabels(names, "traffic-manager") },
+                // DNS service discovery needs no Kubernetes API access: no token anywhere.
+                automountServiceAccountToken: false,
+            },
+            { parent: this },
+        );
+        this.registrySecret = args.registryCredentials && this.createRegistrySecret(args.registryCredentials);
 
         const probe = (overrides: k8s.types.input.core.v1.Probe): k8s.types.input.core.v1.Probe => ({
             httpGet: { path: "/", port: probePort, scheme: "HTTP" },
@@ -169,30 +203,35 @@ export class VtmFoundation extends pulumi.ComponentResource {
             periodSeconds: 5,
             ...overrides,
         });
-        const imagePullSecrets = args.imagePullSecrets ?? DEFAULTS.imagePullSecrets;
+        const imagePullSecrets: pulumi.Input<string>[] = [...(args.imagePullSecrets ?? DEFAULTS.imagePullSecrets)];
+        if (this.registrySecret) imagePullSecrets.push(this.registrySecret.metadata.name);
+        const image = args.imageDigest === undefined ? args.image ?? DEFAULTS.image : `${args.image ?? DEFAULTS.image}@${args.imageDigest}`;
         this.deployment = new k8s.apps.v1.Deployment(
             names.deployment,
             {
-                metadata: { name: names.deployment, namespace, labels: vtmLabels(names, "traffic-manager") },
+                metadata: { name: names.deployment, namespace, labels: vtmLabels(names, "traffic-manager"), annotations: awaitAnnotations(wait.deploymentSeconds) },
                 spec: {
-                    replicas: args.replicas ?? DEFAULTS.replicas,
-                    // On the host network a second pod on the node would clash on its ports: never surge.
-                    strategy: network.hostNetwork ? { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } } : undefined,
+                    replicas,
+                    strategy: rollout(network.hostNetwork, availability),
                     selector: { matchLabels: this.podSelector },
                     template: {
                         metadata: { labels: vtmLabels(names, "traffic-manager") },
                         spec: {
                             hostNetwork: network.hostNetwork ? true : undefined,
                             dnsPolicy: network.hostNetwork ? "ClusterFirstWithHostNet" : undefined,
+                            serviceAccountName: this.serviceAccount.metadata.name,
+                            automountServiceAccountToken: false,
+                            securityContext: podSecurity(),
+                            ...placement(this.podSelector, replicas, network.hostNetwork, args.placement ?? {}, availability),
                             imagePullSecrets: imagePullSecrets.length > 0 ? imagePullSecrets.map((s) => ({ name: s })) : undefined,
                             containers: [
                                 {
                                     name: names.container,
-                                    image: args.image ?? DEFAULTS.image,
+                                    image,
                                     imagePullPolicy: args.imagePullPolicy ?? DEFAULTS.imagePullPolicy,
                                     ports: Object.values(ADMIN_PORTS).map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
-                                    // vTM raises its own resource limits at start (SYS_RESOURCE).
-                                    securityContext: { capabilities: { add: network.capabilities } },
+                                    securityContext: containerSecurity(network.hostNetwork, args.security),
+                                    resources: resourcesOf(args.resources),
                                     livenessProbe: probe({ failureThreshold: 10, timeoutSeconds: 5, initialDelaySeconds: 10 }),
                                     readinessProbe: probe({ failureThreshold: 2, timeoutSeconds: 1 }),
                                     env: [
@@ -205,6 +244,7 @@ export class VtmFoundation extends pulumi.ComponentResource {
                                             name: "ZEUS_PASS",
                                             valueFrom: { secretKeyRef: { name: this.adminSecret.metadata.name, key: ADMIN_PASSWORD_KEY } },
                                         },
+                                        ...Object.entries(args.extraEnv ?? DEFAULTS.extraEnv).map(([name, value]) => ({ name, value })),
                                     ],
                                     volumeMounts: [
                                         { name: "config-volume", mountPath: `${IMPORT_DIR}/config` },
@@ -243,8 +283,22 @@ export class VtmFoundation extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        if (replicas > 1 && availability.podDisruptionBudget) {
+            this.podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
+                names.deployment,
+                {
+                    metadata: { name: names.deployment, namespace, labels: vtmLabels(names, "traffic-manager") },
+                    // A drain takes at most this many traffic managers at once.
+                    spec: { maxUnavailable: availability.maxUnavailable, selector: { matchLabels: this.podSelector } },
+                },
+                { parent: this },
+            );
+        }
+
         this.registerOutputs({
             deployment: this.deployment,
+            serviceAccount: this.serviceAccount,
+            podDisruptionBudget: this.podDisruptionBudget,
             adminService: this.adminService,
             adminSecret: this.adminSecret,
             configMaps: this.configMaps,
@@ -253,9 +307,71 @@ export class VtmFoundation extends pulumi.ComponentResource {
         });
     }
 
-    private generatePassword(): pulumi.Output<string> {
-        return new random.RandomPassword(`${this.names.prefix}-admin-password`, GENERATED_PASSWORD, { parent: this }).result;
+    private generatePassword(rotation: string): pulumi.Output<string> {
+        // A new rotation value replaces the RandomPassword, hence the password, the Secret and the pods.
+        const keepers = rotation === "" ? undefined : { rotation };
+        return new random.RandomPassword(`${this.names.prefix}-admin-password`, { ...GENERATED_PASSWORD, keepers }, { parent: this }).result;
     }
+
+    private createAdminService(admin: AdminServiceSettings, wait: WaitSettings): k8s.core.v1.Service {
+        const names = this.names;
+        const nodePorts: Record<string, number | undefined> = { [ADMIN_PORTS.webui.name]: admin.nodePorts.webui, [ADMIN_PORTS.restapi.name]: admin.nodePorts.restapi };
+        return new k8s.core.v1.Service(
+            names.adminService,
+            {
+                metadata: {
+                    name: names.adminService,
+                    namespace: this.namespace,
+                    labels: vtmLabels(names, "admin"),
+                    annotations: { ...admin.annotations, ...awaitAnnotations(wait.serviceSeconds) },
+                },
+                spec: {
+                    type: admin.type,
+                    ports: Object.values(ADMIN_PORTS).map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP", nodePort: nodePorts[p.name] })),
+                    loadBalancerSourceRanges: admin.type === "LoadBalancer" && admin.loadBalancerSourceRanges.length > 0 ? [...admin.loadBalancerSourceRanges] : undefined,
+                    // With several replicas a browser keeps talking to the same traffic manager.
+                    sessionAffinity: "ClientIP",
+                    selector: this.podSelector,
+                },
+            },
+            { parent: this },
+        );
+    }
+
+    /** A kubernetes.io/dockerconfigjson Secret; auto-named, so new credentials roll the pods onto it. */
+    private createRegistrySecret(credentials: RegistryCredentials): k8s.core.v1.Secret {
+        const config = pulumi.secret(
+            pulumi.output(credentials.password).apply((password) =>
+                JSON.stringify({
+                    auths: {
+                        [credentials.server]: {
+                            username: credentials.username,
+                            password,
+                            ...(credentials.email !== "" ? { email: credentials.email } : {}),
+                            auth: Buffer.from(`${credentials.username}:${password}`).toString("base64"),
+                        },
+                    },
+                }),
+            ),
+        );
+        return new k8s.core.v1.Secret(
+            this.names.registrySecret,
+            {
+                metadata: { namespace: this.namespace, labels: vtmLabels(this.names, "credentials") },
+                type: "kubernetes.io/dockerconfigjson",
+                stringData: { ".dockerconfigjson": config },
+            },
+            { parent: this },
+        );
+    }
+}
+
+/** The container's requests and limits, or none. */
+function resourcesOf(resources: ResourceSettings | undefined): k8s.types.input.core.v1.ResourceRequirements | undefined {
+    const some = (m: Readonly<Record<string, string>> | undefined) => (m && Object.keys(m).length > 0 ? { ...m } : undefined);
+    const requests = some(resources?.requests);
+    const limits = some(resources?.limits);
+    return requests || limits ? { requests, limits } : undefined;
 }
 
 /** A TLS Secret's certificate and key at data/tls/<secret>/, where the server key's fileRefs point. */

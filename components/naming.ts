@@ -13,6 +13,9 @@ export interface VtmNames {
     readonly deployment: string;
     /** Logical name of the admin Secret; Kubernetes adds a suffix that changes with the password. */
     readonly adminSecret: string;
+    /** Logical name of the image pull Secret made from registry credentials (auto-named the same way). */
+    readonly registrySecret: string;
+    readonly serviceAccount: string;
     readonly container: string;
     /** The Service of a service that has a frontend of its own. */
     frontendService(service: string): string;
@@ -42,6 +45,8 @@ export function vtmNames(prefix: string): VtmNames {
         dataService: `${prefix}${SERVICE_SUFFIXES.dataService}`,
         deployment: prefix,
         adminSecret: `${prefix}-admin-login-credentials`,
+        registrySecret: `${prefix}-registry-credentials`,
+        serviceAccount: prefix,
         container: "vtm",
         frontendService: (service) => `${prefix}-${service}`,
         configShard: (index) => (index === 0 ? `${prefix}-config` : `${prefix}-config-${index + 1}`),

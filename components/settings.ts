@@ -2,13 +2,14 @@
 // and rejects bad values (every problem in one error) before any resource is registered.
 import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, EXPOSURES, Exposure, PULL_POLICIES, PullPolicy } from "./defaults";
+import { DEFAULTS, EXPOSURES, Exposure, PULL_POLICIES, PullPolicy, SECRET_KEYS } from "./defaults";
 import {
     DNS_1123_SUBDOMAIN, Invalid, Problems, bool, cidrList, dns1035, dns1123Label, isPlainObject, listOf, objectValue, oneOf,
     pattern, portName, positiveNumber, run, show, stringMap, wholeNumber,
 } from "./checks";
 import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH, vtmNames } from "./naming";
 import { ProblemsError } from "./problems";
+import { ProductionSettings, RawProduction, parseProduction } from "./productionSettings";
 import { MountSettings, PoolSettings, ServiceSettings, checkServices, parseMounts, parsePools, parseServices } from "./serviceSettings";
 
 export interface BackendSettings {
@@ -41,7 +42,7 @@ export interface KubernetesSettings {
     readonly enablePatchForce?: boolean;
 }
 
-export interface Settings {
+export interface Settings extends ProductionSettings {
     readonly exposure: Exposure;
     readonly name: string;
     readonly namespace: string;
@@ -66,6 +67,8 @@ export interface Settings {
     readonly dataMounts: readonly MountSettings[];
     /** The highest document version the image's importer understands. */
     readonly apiVersion: number;
+    /** The registry password (secret), when the program is to create an image pull Secret. */
+    readonly registryPassword?: pulumi.Output<string>;
     readonly kubernetes: KubernetesSettings;
 }
 
@@ -170,18 +173,23 @@ function parseKubernetes(problems: Problems, src: ConfigSource): KubernetesSetti
     return result as KubernetesSettings;
 }
 
-function parseAdminPassword(problems: Problems, src: ConfigSource): pulumi.Output<string> | undefined {
-    const raw = src.get("adminPassword");
+function parseSecret(problems: Problems, src: ConfigSource, key: (typeof SECRET_KEYS)[number]): pulumi.Output<string> | undefined {
+    const raw = src.get(key);
     if (raw === undefined || raw === "") {
         return undefined;
     }
     // The value itself is never put in a message.
-    if (!src.isSecret("adminPassword")) {
-        problems.push("adminPassword: is stored in plain text; set it as a secret: pulumi config set --secret adminPassword <password>");
+    if (!src.isSecret(key)) {
+        problems.push(`${key}: is stored in plain text; set it as a secret: pulumi config set --secret ${key} <password>`);
         return undefined;
     }
     return pulumi.secret(raw);
 }
+
+const PRODUCTION_KEYS: readonly (keyof RawProduction)[] = [
+    "adminService", "networkPolicy", "security", "resources", "nodeSelector", "tolerations", "affinity", "priorityClassName",
+    "extraEnv", "availability", "wait", "registry", "imageDigest", "adminPasswordRotation",
+];
 
 /** Turns raw configuration into Settings, or throws one ConfigError listing every problem. */
 export function parseSettings(src: ConfigSource): Settings {
@@ -196,15 +204,17 @@ export function parseSettings(src: ConfigSource): Settings {
     }
     const nodeAddr = get("nodeAddress") ?? DEFAULTS.nodeAddress;
     const backend = parseBackend(problems, get("backend"));
+    const replicas = run(problems, "replicas", get("replicas"), DEFAULTS.replicas, wholeNumber(1));
     const settings: Settings = {
         exposure: run(problems, "exposure", get("exposure"), DEFAULTS.exposure, oneOf(EXPOSURES)),
         name: run(problems, "name", get("name"), DEFAULTS.name, dns1035(MAX_NAME_LENGTH)),
         namespace: run(problems, "namespace", get("namespace"), DEFAULTS.namespace, dns1123Label),
-        replicas: run(problems, "replicas", get("replicas"), DEFAULTS.replicas, wholeNumber(1)),
+        replicas,
         image: run(problems, "image", get("image"), DEFAULTS.image, image),
         imagePullPolicy: run(problems, "imagePullPolicy", get("imagePullPolicy"), DEFAULTS.imagePullPolicy, oneOf(PULL_POLICIES)),
         imagePullSecrets: run(problems, "imagePullSecrets", get("imagePullSecrets"), DEFAULTS.imagePullSecrets, listOf((s) => typeof s === "string" && s.length <= 253 && DNS_1123_SUBDOMAIN.test(s), "Secret names")),
-        adminPassword: parseAdminPassword(problems, src),
+        adminPassword: parseSecret(problems, src, "adminPassword"),
+        registryPassword: parseSecret(problems, src, "registryPassword"),
         nodeAddress: nodeAddr === "" ? undefined : run(problems, "nodeAddress", nodeAddr, undefined, nodeAddress),
         backend,
         loadBalancer: parseLoadBalancer(problems, get("loadBalancer")),
@@ -215,7 +225,17 @@ export function parseSettings(src: ConfigSource): Settings {
         dataMounts: parseMounts(problems, "dataMounts", get("dataMounts")),
         apiVersion: run(problems, "apiVersion", get("apiVersion"), Number(DEFAULTS.apiVersion), positiveNumber),
         kubernetes: parseKubernetes(problems, src),
+        ...parseProduction(problems, Object.fromEntries(PRODUCTION_KEYS.map((k) => [k, get(k)])), replicas),
     };
+    if (settings.imageDigest !== undefined && settings.image.includes("@")) {
+        problems.push(`imageDigest: cannot pin image ${show(settings.image)}, which already names a digest; set one or the other`);
+    }
+    if (settings.adminPasswordRotation !== "" && settings.adminPassword !== undefined) {
+        problems.push("adminPasswordRotation: only rotates a generated password; with adminPassword set, set a new adminPassword to rotate it");
+    }
+    if (settings.registryPassword !== undefined && (settings.registry.server === "" || settings.registry.username === "")) {
+        problems.push("registryPassword: needs registry.server and registry.username, to make the image pull Secret (pulumi config set --path registry.server <host>)");
+    }
     checkServices(problems, settings.services, vtmNames(settings.name));
     if (problems.length > 0) {
         throw new ConfigError(problems);

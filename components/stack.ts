@@ -7,6 +7,7 @@ import { loadConfigFiles } from "./configFiles";
 import { CONFIG_DIR, DocumentError } from "./documents";
 import { Endpoints, endpoints, nodeAddressOutput } from "./endpoints";
 import { VtmExposure } from "./exposure";
+import { VtmNetworkPolicy } from "./networkPolicy";
 import { BaseDocuments, VtmFoundation, loadBaseDocuments } from "./foundation";
 import { backendNames, vtmNames } from "./naming";
 import { NodeAddressLookup } from "./nodeAddress";
@@ -108,14 +109,35 @@ export function createVtmStack(settings: Settings, options: StackOptions): Stack
             configMounts: settings.configMounts,
             dataMounts: settings.dataMounts,
             baseDocuments: base,
+            adminService: settings.adminService,
+            imageDigest: settings.imageDigest,
+            registryCredentials: settings.registryPassword && { ...settings.registry, password: settings.registryPassword },
+            passwordRotation: settings.adminPasswordRotation,
+            security: settings.security,
+            resources: settings.resources,
+            placement: {
+                nodeSelector: settings.nodeSelector,
+                tolerations: settings.tolerations,
+                affinity: settings.affinity,
+                priorityClassName: settings.priorityClassName,
+            },
+            extraEnv: settings.extraEnv,
+            availability: settings.availability,
+            wait: settings.wait,
         },
         opts,
     );
     const exposure = new VtmExposure(
         `${names.prefix}-exposure`,
-        { foundation, services: settings.services, mode: settings.exposure, loadBalancer: settings.loadBalancer },
+        { foundation, services: settings.services, mode: settings.exposure, loadBalancer: settings.loadBalancer, wait: settings.wait },
         opts,
     );
+    if (settings.networkPolicy.enabled) {
+        if (settings.exposure === "HostNetwork") {
+            warn("networkPolicy.enabled: has no effect in HostNetwork exposure: pods on the host network are outside NetworkPolicy (see the README)");
+        }
+        new VtmNetworkPolicy(`${names.prefix}-network-policy`, { foundation, ...settings.networkPolicy }, opts);
+    }
     const node = nodeAddressOutput(settings.nodeAddress, options.nodeAddressLookup);
     return { ...endpoints(node, foundation, exposure), adminPassword: foundation.adminPassword, namespace };
 }

@@ -13,12 +13,12 @@ async function objectsOf(program: () => void): Promise<{ objects: KubeObject[]; 
 }
 
 describe("VtmFoundation alone", () => {
-    it("defaults to the seed's foundation manifest: seed names, empty configuration ConfigMaps, NodePort admin Service", async () => {
+    it("defaults to the seed's foundation manifest with the admin Service inside the cluster: seed names, empty configuration ConfigMaps", async () => {
         const { objects, recorder } = await objectsOf(() => new VtmFoundation("vtm", {}));
         assert.deepStrictEqual(find(objects, "ConfigMap", "vtm-config").data, {});
         assert.deepStrictEqual(find(objects, "ConfigMap", "vtm-extra-data").data, {});
         assert.ok(find(objects, "ConfigMap", "vtm-base-config").data.config.includes("frontend_check_ips"));
-        assert.strictEqual(find(objects, "Service", "vtm-admin-services").spec.type, "NodePort");
+        assert.strictEqual(find(objects, "Service", "vtm-admin-services").spec.type, "ClusterIP");
         const vtm = find(objects, "Deployment", "vtm");
         assert.strictEqual(vtm.metadata.namespace, "default");
         assert.strictEqual(vtm.spec.replicas, 1);

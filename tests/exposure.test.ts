@@ -23,11 +23,11 @@ describe("exposure: NodePort (default)", () => {
         assert.strictEqual(outputValue(result, "restApiUrl"), `https://${NODE}:${allocatedNodePort(result, "vtm-admin-services", "vtm-restapi")}`);
     });
 
-    it("keeps the pod on the pod network with a default rolling update", () => {
+    it("keeps the pod on the pod network with a rolling update that starts the new pod before stopping the old", () => {
         const vtm = find(result.objects, "Deployment", "vtm");
         assert.strictEqual(vtm.spec.template.spec.hostNetwork, undefined);
         assert.strictEqual(vtm.spec.template.spec.dnsPolicy, undefined);
-        assert.strictEqual(vtm.spec.strategy, undefined);
+        assert.deepStrictEqual(vtm.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
     });
 
     it("exports the namespace", () => {

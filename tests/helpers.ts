@@ -7,6 +7,9 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { Recorder, MockOptions } from "../scripts/mockRuntime";
 import { RenderOptions, RenderResult, render } from "../scripts/render";
 
@@ -74,6 +77,9 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "v1/ConfigMap": ConfigMap,
     "v1/Secret": Secret,
     "v1/Service": Service,
+    "v1/ServiceAccount": ServiceAccount,
+    "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+    "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
 };
 
 /** Validates an object against its Kubernetes schema (kubernetes-models); throws naming the object. */

@@ -100,15 +100,16 @@ describe("offline rendering", () => {
             assert.strictEqual(run.status, 0, run.stderr);
             const files = fs.readdirSync(out).sort();
             assert.deepStrictEqual(files, [
-                "01-configmap-vtm-base-config.yaml",
-                "02-configmap-vtm-config.yaml",
-                "03-configmap-vtm-extra-data.yaml",
-                "04-configmap-vtm-healthcheck-config.yaml",
-                "05-service-example-application-backend-service.yaml",
-                "06-deployment-example-application-deployment.yaml",
-                "07-deployment-vtm.yaml",
+                "01-serviceaccount-vtm.yaml",
+                "02-configmap-vtm-base-config.yaml",
+                "03-configmap-vtm-config.yaml",
+                "04-configmap-vtm-extra-data.yaml",
+                "05-configmap-vtm-healthcheck-config.yaml",
+                "06-service-example-application-backend-service.yaml",
+                "07-deployment-example-application-deployment.yaml",
+                "08-deployment-vtm.yaml",
             ]);
-            const vtm = yaml.load(fs.readFileSync(path.join(out, "07-deployment-vtm.yaml"), "utf8")) as any;
+            const vtm = yaml.load(fs.readFileSync(path.join(out, "08-deployment-vtm.yaml"), "utf8")) as any;
             assert.strictEqual(vtm.spec.template.spec.hostNetwork, true);
             assert.match(run.stderr, /NOTE: Secret default\/vtm-admin-login-credentials-\w+ is not written/);
         });
@@ -116,7 +117,7 @@ describe("offline rendering", () => {
         it("prints a YAML stream to stdout, and stops with the config error and exit 1 on bad input", () => {
             const stream = execFileSync("npm", ["run", "--silent", "render", "--", "--stack", "dev"], { cwd: PROJECT_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
             const docs = yaml.loadAll(stream) as any[];
-            assert.deepStrictEqual(docs.map((d) => d.kind), ["ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "Service", "Service", "Service", "Deployment", "Deployment"]);
+            assert.deepStrictEqual(docs.map((d) => d.kind), ["ServiceAccount", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "Service", "Service", "Service", "Deployment", "Deployment"]);
             const bad = spawnSync("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--set", "exposure=Ingress"], { cwd: PROJECT_DIR, encoding: "utf8" });
             assert.strictEqual(bad.status, 1);
             assert.match(bad.stderr, /exposure: 'Ingress' is not one of NodePort, LoadBalancer, HostNetwork/);

@@ -51,7 +51,7 @@ describe("dev stack against the seed manifests", () => {
         vtm = find(objects, "Deployment", "vtm");
     });
 
-    it("creates every seed object under its seed name, plus the admin Secret, and nothing else", () => {
+    it("creates every seed object under its seed name, plus the admin Secret and the pods' ServiceAccount, and nothing else", () => {
         const names = objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
         const secret = findByPrefix(objects, "Secret", "vtm-admin-login-credentials");
         assert.deepStrictEqual(
@@ -67,6 +67,7 @@ describe("dev stack against the seed manifests", () => {
                 "Service/example-application-backend-service",
                 "Service/vtm-admin-services",
                 "Service/vtm-services",
+                "ServiceAccount/vtm",
             ].sort(),
         );
     });
@@ -89,7 +90,8 @@ describe("dev stack against the seed manifests", () => {
             { name: "vtm-webui", containerPort: 9090, protocol: "TCP" },
             { name: "vtm-restapi", containerPort: 9070, protocol: "TCP" },
         ]);
-        assert.deepStrictEqual(c.securityContext, { capabilities: { add: ["SYS_RESOURCE"] } });
+        // The seed's capability, and no privilege escalation (the program's hardening, see tests/production.test.ts).
+        assert.deepStrictEqual(c.securityContext, { allowPrivilegeEscalation: false, capabilities: { add: ["SYS_RESOURCE"] } });
         assert.deepStrictEqual(c.livenessProbe, SEED_DEPLOYMENT_PROBES.livenessProbe);
         assert.deepStrictEqual(c.readinessProbe, SEED_DEPLOYMENT_PROBES.readinessProbe);
         assert.strictEqual(c.terminationMessagePolicy, "FallbackToLogsOnError");

@@ -1,0 +1,88 @@
+// The traffic manager pod's security, placement and rollout, worked out from the settings as plain
+// values: each exception the vTM image forces is written here, where it is made.
+import * as k8s from "@pulumi/kubernetes";
+import { DEFAULTS } from "./defaults";
+import { AvailabilitySettings, SecuritySettings, Toleration } from "./productionSettings";
+
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type SecurityContext = k8s.types.input.core.v1.SecurityContext;
+
+/** vTM raises its own file and process limits at start. */
+const ALWAYS_ADDED = ["SYS_RESOURCE"];
+/** On the host network vTM raises and lowers its own addresses (Traffic IPs) on the node. */
+const HOST_NETWORK_ADDED = ["NET_ADMIN"];
+/**
+ * What the image needs of the runtime's default set when every capability is dropped. The image runs
+ * as root (its entrypoint configures /usr/local/zeus and installs ZEUS_PACKAGES, so runAsNonRoot and a
+ * read-only root filesystem are not possible), starts its processes under other users, and listens on
+ * low ports: SETUID/SETGID and CHOWN/DAC_OVERRIDE/FOWNER for that, KILL to stop its own children,
+ * NET_BIND_SERVICE for ports below 1024, NET_RAW for the Ping monitor.
+ */
+export const IMAGE_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL", "NET_BIND_SERVICE", "NET_RAW"];
+
+/** The container's security context. */
+export function containerSecurity(hostNetwork: boolean, security: SecuritySettings = DEFAULTS.security): SecurityContext {
+    const needed = [...ALWAYS_ADDED, ...(hostNetwork ? HOST_NETWORK_ADDED : [])];
+    const add = security.dropAllCapabilities ? [...needed, ...IMAGE_CAPABILITIES, ...security.extraCapabilities] : [...needed, ...security.extraCapabilities];
+    return {
+        // No setuid binary may gain more than the process has; vTM starts as root and never needs it.
+        allowPrivilegeEscalation: false,
+        capabilities: security.dropAllCapabilities ? { drop: ["ALL"], add: [...new Set(add)] } : { add: [...new Set(add)] },
+    };
+}
+
+/** The pod's security context: the runtime's default seccomp profile (the one Docker applies). */
+export function podSecurity(): k8s.types.input.core.v1.PodSecurityContext {
+    return { seccompProfile: { type: "RuntimeDefault" } };
+}
+
+/** How pods are replaced: never fewer ready pods than replicas, except on the host network. */
+export function rollout(hostNetwork: boolean, availability: AvailabilitySettings = DEFAULTS.availability): k8s.types.input.apps.v1.DeploymentStrategy {
+    // On the host network a second pod on the node would clash on its ports: never surge, stop one first.
+    return hostNetwork
+        ? { type: "RollingUpdate", rollingUpdate: { maxUnavailable: availability.maxUnavailable, maxSurge: 0 } }
+        : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } };
+}
+
+export interface Placement {
+    readonly nodeSelector?: Readonly<Record<string, string>>;
+    readonly tolerations?: readonly Toleration[];
+    readonly affinity?: Readonly<Record<string, unknown>>;
+    readonly priorityClassName?: string;
+}
+
+/** Where pods run: the user's placement, spread over nodes, and never two per node on the host network. */
+export function placement(
+    selector: Record<string, string>,
+    replicas: number,
+    hostNetwork: boolean,
+    user: Placement,
+    availability: AvailabilitySettings = DEFAULTS.availability,
+): Pick<PodSpec, "nodeSelector" | "tolerations" | "affinity" | "priorityClassName" | "topologySpreadConstraints"> {
+    const affinity: Record<string, any> = structuredClone((user.affinity ?? {}) as Record<string, any>);
+    if (hostNetwork) {
+        // Two pods on one node would both bind the node's ports: a hard rule, whatever the replicas.
+        const anti = (affinity.podAntiAffinity ??= {});
+        anti.requiredDuringSchedulingIgnoredDuringExecution = [
+            ...(anti.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+            { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" },
+        ];
+    }
+    const nodeSelector = user.nodeSelector ?? {};
+    return {
+        nodeSelector: Object.keys(nodeSelector).length > 0 ? { ...nodeSelector } : undefined,
+        tolerations: user.tolerations && user.tolerations.length > 0 ? user.tolerations.map((t) => ({ ...t })) : undefined,
+        affinity: Object.keys(affinity).length > 0 ? affinity : undefined,
+        priorityClassName: user.priorityClassName,
+        // Replicas on different nodes (or zones), so one node going down takes only its share.
+        topologySpreadConstraints:
+            replicas > 1
+                ? [{ maxSkew: 1, topologyKey: availability.spreadTopologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } }]
+                : undefined,
+    };
+}
+
+/** Annotations that bound how long the Kubernetes provider waits for an object; 0 does not wait. */
+export function awaitAnnotations(timeoutSeconds: number): Record<string, string> {
+    return timeoutSeconds === 0 ? { "pulumi.com/skipAwait": "true" } : { "pulumi.com/timeoutSeconds": String(timeoutSeconds) };
+}
