@@ -102,18 +102,32 @@ function serviceUrls(node: pulumi.Output<string>, frontends: readonly Frontend[]
     });
 }
 
-export function endpoints(node: pulumi.Output<string>, foundation: VtmFoundation, exposure: VtmExposure): Endpoints {
+/** The admin UI and REST API URLs for the admin Service's type, or the node itself on the host network. */
+function adminEndpoints(node: pulumi.Output<string>, foundation: VtmFoundation): Pick<Endpoints, "adminUrl" | "restApiUrl"> {
     const admin = foundation.adminService;
-    // Without an admin Service (host networking) the admin interfaces listen on the node itself.
-    const adminEndpoint = (port: (typeof ADMIN_PORTS)[keyof typeof ADMIN_PORTS]) =>
-        admin
-            ? pulumi.all([node, nodePort(admin, port.name)]).apply(([host, p]) => url("https", host, p ?? UNKNOWN.nodePort))
-            : node.apply((host) => url("https", host, port.port));
+    const endpoint = (port: (typeof ADMIN_PORTS)[keyof typeof ADMIN_PORTS]): pulumi.Output<string> => {
+        if (admin === undefined) return node.apply((host) => url("https", host, port.port));
+        return pulumi.all([node, assigned(admin), admin.spec.type]).apply(([host, service, type]) => {
+            switch (type) {
+                case "NodePort":
+                    return url("https", host, service.nodePorts[port.name] ?? UNKNOWN.nodePort);
+                case "LoadBalancer":
+                    return url("https", service.balancer, port.port);
+                default:
+                    // Inside the cluster only; from outside, kubectl port-forward (see the README).
+                    return url("https", `${service.name}.${foundation.namespace}.svc.cluster.local`, port.port);
+            }
+        });
+    };
+    return { adminUrl: endpoint(ADMIN_PORTS.webui), restApiUrl: endpoint(ADMIN_PORTS.restapi) };
+}
+
+export function endpoints(node: pulumi.Output<string>, foundation: VtmFoundation, exposure: VtmExposure): Endpoints {
+    const adminUrls = adminEndpoints(node, foundation);
     const serviceEndpoints = serviceUrls(node, exposure.frontends, foundation.namespace);
     const first = exposure.frontends[0];
     return {
-        adminUrl: adminEndpoint(ADMIN_PORTS.webui),
-        restApiUrl: adminEndpoint(ADMIN_PORTS.restapi),
+        ...adminUrls,
         serviceEndpoints,
         serviceEndpoint: first ? serviceEndpoints.apply((all) => all[first.service.name]) : undefined,
         serviceNodePort:

@@ -155,6 +155,17 @@ function clean(value: any): any {
     return JSON.parse(JSON.stringify(value));
 }
 
+/** How to create a Secret that rendering left out. */
+function omittedSecretNote(secret: Record<string, any>): string {
+    const { name, namespace } = secret.metadata;
+    const keys = Object.keys(secret.stringData ?? secret.data ?? {});
+    const create =
+        secret.type === "kubernetes.io/dockerconfigjson"
+            ? `kubectl create secret docker-registry ${name} -n ${namespace} --docker-server=<server> --docker-username=<user> --docker-password=<password>`
+            : `kubectl create secret generic ${name} -n ${namespace} ` + keys.map((k) => `--from-literal=${k}=<value>`).join(" ");
+    return `Secret ${namespace}/${name} is not written (it holds ${keys.join(", ")}); create it before applying: ${create} (or render with --include-secrets to write it)`;
+}
+
 /** Runs the program under mocks and returns what it would apply. Throws ConfigError on bad config. */
 export async function render(options: RenderOptions = {}, recorder = new Recorder(options.mock)): Promise<RenderResult> {
     const { project, config, secretKeys, notes } = stackConfig(options);
@@ -172,15 +183,7 @@ export async function render(options: RenderOptions = {}, recorder = new Recorde
     const all = recorder.kubernetesObjects().map(clean).sort(applyOrder);
     const isSecret = (o: Record<string, any>) => o.kind === "Secret";
     const omittedSecrets = options.includeSecrets ? [] : all.filter(isSecret);
-    for (const secret of omittedSecrets) {
-        const keys = Object.keys(secret.stringData ?? secret.data ?? {});
-        notes.push(
-            `Secret ${secret.metadata.namespace}/${secret.metadata.name} is not written (it holds ${keys.join(", ")}); ` +
-                `create it before applying: kubectl create secret generic ${secret.metadata.name} -n ${secret.metadata.namespace} ` +
-                keys.map((k) => `--from-literal=${k}=<value>`).join(" ") +
-                ` (or render with --include-secrets to write it)`,
-        );
-    }
+    for (const secret of omittedSecrets) notes.push(omittedSecretNote(secret));
     return { objects: options.includeSecrets ? all : all.filter((o) => !isSecret(o)), omittedSecrets, outputs, notes, recorder };
 }
 
