@@ -5,27 +5,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadConfigFiles } from "../components/configFiles";
-import { CONFIG_DIR, DocumentError, parseDocument } from "../components/documents";
+import { DocumentError, parseDocument } from "../components/documents";
 import { healthcheckPort } from "../components/foundation";
 import { Recorder } from "../scripts/mockRuntime";
 import { render } from "../scripts/render";
-import { KubeObject, find, renderDev, vtmObject, watchedDocuments } from "./helpers";
+import { configWith, find, KubeObject, renderDev, vtmObject, watchedDocuments } from "./helpers";
 
-/** A copy of config/ with some files added or replaced (null removes one). */
-function configWith(files: Record<string, string | null>): string {
-    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vtm-config-")), "config");
-    fs.cpSync(CONFIG_DIR, dir, { recursive: true });
-    for (const [file, text] of Object.entries(files)) {
-        const target = path.join(dir, file);
-        if (text === null) {
-            fs.rmSync(target);
-            continue;
-        }
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, text);
-    }
-    return dir;
-}
 
 /** Renders the dev stack with a config directory and expects it refused; the listed problems. */
 async function refusedWith(configDir: string, set: Record<string, string> = {}): Promise<string[]> {

@@ -2,7 +2,11 @@
 // runtime, recording every resource), find objects by kind and name, and validate them against
 // the Kubernetes schemas.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as yaml from "js-yaml";
+import { CONFIG_DIR } from "../components/documents";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Secret } from "kubernetes-models/v1/Secret";
@@ -136,4 +140,20 @@ export function allocatedNodePort(result: RenderResult, service: string, port: s
     const nodePort = svc.state.spec.ports.find((p: KubeObject) => p.name === port).nodePort;
     assert.strictEqual(typeof nodePort, "number");
     return nodePort;
+}
+
+/** A copy of config/ in a temporary directory with some files added or replaced (null removes one). */
+export function configWith(files: Record<string, string | null>): string {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vtm-config-")), "config");
+    fs.cpSync(CONFIG_DIR, dir, { recursive: true });
+    for (const [file, text] of Object.entries(files)) {
+        const target = path.join(dir, file);
+        if (text === null) {
+            fs.rmSync(target);
+            continue;
+        }
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, text);
+    }
+    return dir;
 }

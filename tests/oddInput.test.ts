@@ -2,24 +2,12 @@
 // anchors, tabs, a top-level list, and the same configuration always giving the same bytes.
 // (Duplicate YAML keys: tests/documents.test.ts; a 2 MiB TrafficScript file: tests/sharding.test.ts.)
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { CONFIG_DIR, DocumentError } from "../components/documents";
+import { DocumentError } from "../components/documents";
 import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH } from "../components/naming";
 import { Recorder } from "../scripts/mockRuntime";
 import { render, toYaml } from "../scripts/render";
-import { find, renderDev, renderRefused, validateSchema, vtmObject } from "./helpers";
+import { configWith, find, renderDev, renderRefused, validateSchema, vtmObject } from "./helpers";
 
-function configWith(files: Record<string, string>): string {
-    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vtm-odd-")), "config");
-    fs.cpSync(CONFIG_DIR, dir, { recursive: true });
-    for (const [file, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-        fs.writeFileSync(path.join(dir, file), text);
-    }
-    return dir;
-}
 
 async function documentProblems(configDir: string): Promise<string[]> {
     const recorder = new Recorder();

@@ -1,26 +1,14 @@
 // A ConfigMap holds at most 1 MiB. Documents and data that would pass it are spread over several
 // ConfigMaps, all projected into the same directory; a single file too big for any is refused.
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { CONFIG_DIR, DocumentError } from "../components/documents";
+import { DocumentError } from "../components/documents";
 import { MAX_CONFIGMAP_BYTES, entrySize, shard } from "../components/sharding";
 import { Recorder } from "../scripts/mockRuntime";
 import { render } from "../scripts/render";
-import { KubeObject, find, renderDev, validateSchema } from "./helpers";
+import { configWith, find, KubeObject, renderDev, validateSchema } from "./helpers";
 
 const KiB = 1024;
 
-function configWith(files: Record<string, string>): string {
-    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vtm-shard-")), "config");
-    fs.cpSync(CONFIG_DIR, dir, { recursive: true });
-    for (const [file, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-        fs.writeFileSync(path.join(dir, file), text);
-    }
-    return dir;
-}
 
 /** A valid document of about `size` bytes: a pool with a long note. */
 function bigDocument(name: string, size: number): string {
