@@ -236,6 +236,13 @@ describe("settings: bad values", () => {
         assert.deepStrictEqual(found, ["adminPassword: is stored in plain text; set it as a secret: pulumi config set --secret adminPassword <password>"]);
     });
 
+    it("refuses a registry password stored in plain text, without repeating it", () => {
+        const found = problems({ registryPassword: "tok3n-plain", registry: '{"server": "r.example.com", "username": "u"}' });
+        assert.deepStrictEqual(found, ["registryPassword: is stored in plain text; set it as a secret: pulumi config set --secret registryPassword <password>"]);
+        const s = parseSettings(source({ eula: "accept", registryPassword: "tok3n", registry: '{"server": "r.example.com", "username": "u"}' }, {}, ["registryPassword"]));
+        assert.ok(s.registryPassword !== undefined);
+    });
+
     it("reports every problem at once, in one error whose message lists them all", () => {
         let error: ConfigError | undefined;
         try {
