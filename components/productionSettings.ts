@@ -132,7 +132,8 @@ function parseAdminService(problems: Problems, raw: string | undefined): AdminSe
                 "can reach the balancer; list the CIDRs allowed in, or set adminService.allowPublicLoadBalancer to true if that is what you want",
         );
     }
-    if (settings.type === "ClusterIP" && (settings.nodePorts.webui !== undefined || settings.nodePorts.restapi !== undefined)) {
+    const typeRefused = o.type !== undefined && !(ADMIN_SERVICE_TYPES as readonly unknown[]).includes(o.type);
+    if (!typeRefused && settings.type === "ClusterIP" && (settings.nodePorts.webui !== undefined || settings.nodePorts.restapi !== undefined)) {
         problems.push("adminService.nodePorts: need type NodePort or LoadBalancer (type is ClusterIP)");
     }
     if (settings.nodePorts.webui !== undefined && settings.nodePorts.webui === settings.nodePorts.restapi) {
@@ -176,12 +177,31 @@ const quantities =
         return Object.fromEntries(Object.entries(v).map(([k, q]) => [k, String(q)]));
     };
 
+const QUANTITY_SUFFIXES: Record<string, number> = {
+    "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** A quantity's value in base units (cores, bytes). */
+export function quantityValue(quantity: string): number {
+    const [, number, , suffix] = QUANTITY.exec(quantity) ?? [];
+    return Number(number) * QUANTITY_SUFFIXES[suffix ?? ""];
+}
+
 function parseResources(problems: Problems, raw: string | undefined): ResourceSettings {
     const o = objectFields(problems, "resources", fieldsOf(raw), ["requests", "limits"]);
-    return {
+    const resources = {
         requests: run(problems, "resources.requests", o.requests, {}, quantities("requests")),
         limits: run(problems, "resources.limits", o.limits, {}, quantities("limits")),
     };
+    // Kubernetes refuses a pod whose request is above its limit.
+    for (const [name, request] of Object.entries(resources.requests)) {
+        const limit = resources.limits[name];
+        if (limit !== undefined && quantityValue(request) > quantityValue(limit)) {
+            problems.push(`resources.requests.${name}: '${request}' is more than resources.limits.${name} '${limit}'; a request cannot be above its limit`);
+        }
+    }
+    return resources;
 }
 
 const TOLERATION_FIELDS = ["key", "operator", "value", "effect", "tolerationSeconds"];

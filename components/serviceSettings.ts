@@ -79,7 +79,7 @@ const SERVICE_NAME: Check<string> = (v) =>
         ? new Invalid("is not a service name: at most 15 lower-case letters, digits and '-', starting with a letter")
         : dns1035(15)(v);
 
-/** Pool names appear in configuration file names: letters, digits, '.', '_' and '-'. */
+/** Pool names appear in configuration file names: letters, digits, '.', '_' and '-', at most 63. */
 const POOL_NAME = /^[A-Za-z0-9]([-._A-Za-z0-9]{0,62})$/;
 
 const SERVICE_FIELDS = ["protocol", "port", "pool", "tlsSecret", "requestRules", "responseRules", "frontend"] as const;
@@ -117,7 +117,17 @@ function parseFrontend(problems: Problems, key: string, raw: unknown): FrontendS
     return frontend;
 }
 
+/** Services with a field that was refused (and so holds a fallback value). */
+const PARTIAL = new WeakSet<ServiceSettings>();
+
 function parseService(problems: Problems, name: string, raw: unknown): ServiceSettings {
+    const reported = problems.length;
+    const service = parseServiceFields(problems, name, raw);
+    if (problems.length > reported) PARTIAL.add(service);
+    return service;
+}
+
+function parseServiceFields(problems: Problems, name: string, raw: unknown): ServiceSettings {
     const key = `services.${name}`;
     run(problems, key, name, name, SERVICE_NAME);
     const o = objectFields(problems, key, raw, SERVICE_FIELDS);
@@ -138,7 +148,7 @@ function parseService(problems: Problems, name: string, raw: unknown): ServiceSe
 function parsePool(problems: Problems, name: string, raw: unknown, backendEnabled: boolean): PoolSettings {
     const key = `pools.${name}`;
     if (!POOL_NAME.test(name)) {
-        problems.push(`${key}: ${show(name)} is not a pool name (at most 64 letters, digits, '.', '_' and '-', starting with a letter or digit)`);
+        problems.push(`${key}: ${show(name)} is not a pool name (at most 63 letters, digits, '.', '_' and '-', starting with a letter or digit)`);
     }
     const o = objectFields(problems, key, raw, POOL_FIELDS);
     const serviceName = run(problems, `${key}.serviceName`, o.serviceName === "" ? undefined : o.serviceName, undefined as string | undefined, dns1035(63));
@@ -226,16 +236,23 @@ export function kubernetesProtocol(protocol: VsProtocol): "TCP" | "UDP" {
     return UDP_PROTOCOLS.includes(protocol) ? "UDP" : "TCP";
 }
 
+/** What the services must not collide with: Service names and nodePorts already taken, by whom. */
+export interface Taken {
+    readonly serviceNames: ReadonlyMap<string, string>;
+    readonly nodePorts: ReadonlyMap<number, string>;
+}
+
 /** Checks across services: ports that clash and Service names that do not fit or collide. */
-export function checkServices(problems: Problems, services: readonly ServiceSettings[], names: VtmNames): void {
+export function checkServices(problems: Problems, services: readonly ServiceSettings[], names: VtmNames, taken: Taken): void {
     const listeners = new Map<string, string>();
     for (const [port, what] of Object.values(ADMIN_PORTS).map((p) => [p.port, `the admin interface ${p.name}`] as const)) {
         listeners.set(`TCP/${port}`, what);
     }
-    const nodePorts = new Map<number, string>();
-    const taken = new Set([names.dataService, names.adminService]);
+    const nodePorts = new Map(taken.nodePorts);
     for (const service of services) {
         const key = `services.${service.name}`;
+        // A service with a broken field was reported already; comparing its fallback values would only mislead.
+        if (PARTIAL.has(service)) continue;
         const listener = `${kubernetesProtocol(service.protocol)}/${service.port}`;
         const other = listeners.get(listener);
         if (other !== undefined && service.port !== 0) {
@@ -254,8 +271,8 @@ export function checkServices(problems: Problems, services: readonly ServiceSett
             const serviceName = names.frontendService(service.name);
             if (serviceName.length > DNS_LABEL_MAX) {
                 problems.push(`${key}: its Service name '${serviceName}' is longer than ${DNS_LABEL_MAX} characters; use a shorter service name or name prefix`);
-            } else if (taken.has(serviceName)) {
-                problems.push(`${key}: its Service name '${serviceName}' is already used by another Service of this program; rename the service`);
+            } else if (taken.serviceNames.has(serviceName)) {
+                problems.push(`${key}: its Service name '${serviceName}' is already used by ${taken.serviceNames.get(serviceName)}; rename the service`);
             }
         }
     }

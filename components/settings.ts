@@ -7,10 +7,10 @@ import {
     DNS_1123_SUBDOMAIN, Invalid, Problems, bool, cidrList, dns1035, dns1123Label, isPlainObject, listOf, objectValue, oneOf,
     pattern, portName, positiveNumber, run, show, stringMap, wholeNumber,
 } from "./checks";
-import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH, vtmNames } from "./naming";
+import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH, backendNames, vtmNames } from "./naming";
 import { ProblemsError } from "./problems";
 import { ProductionSettings, RawProduction, parseProduction } from "./productionSettings";
-import { MountSettings, PoolSettings, ServiceSettings, checkServices, parseMounts, parsePools, parseServices } from "./serviceSettings";
+import { MountSettings, PoolSettings, ServiceSettings, Taken, checkServices, parseMounts, parsePools, parseServices } from "./serviceSettings";
 
 export interface BackendSettings {
     readonly enabled: boolean;
@@ -233,14 +233,52 @@ export function parseSettings(src: ConfigSource): Settings {
     if (settings.adminPasswordRotation !== "" && settings.adminPassword !== undefined) {
         problems.push("adminPasswordRotation: only rotates a generated password; with adminPassword set, set a new adminPassword to rotate it");
     }
-    if (settings.registryPassword !== undefined && (settings.registry.server === "" || settings.registry.username === "")) {
+    const registryRefused = problems.some((p) => p.startsWith("registry."));
+    if (settings.registryPassword !== undefined && !registryRefused && (settings.registry.server === "" || settings.registry.username === "")) {
         problems.push("registryPassword: needs registry.server and registry.username, to make the image pull Secret (pulumi config set --path registry.server <host>)");
     }
-    checkServices(problems, settings.services, vtmNames(settings.name));
+    checkServices(problems, settings.services, vtmNames(settings.name), checkNames(problems, settings));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
     return deepFreeze(settings);
+}
+
+/**
+ * The traffic manager's and the example application's objects must not share a name or a selector
+ * label; returns the Service names and nodePorts the services must not take either.
+ */
+function checkNames(problems: Problems, settings: Settings): Taken {
+    const vtm = vtmNames(settings.name);
+    const serviceNames = new Map([
+        [vtm.dataService, "the shared data Service"],
+        [vtm.adminService, "the admin Service"],
+    ]);
+    if (settings.backend.enabled) {
+        const app = backendNames(settings.backend.name);
+        const clash = (kind: string, ours: string, theirs: string) => {
+            if (ours === theirs) {
+                problems.push(`name: '${settings.name}' gives ${kind} '${ours}', which the example application (backend.name '${settings.backend.name}') also uses; choose another name or backend.name`);
+            }
+        };
+        if (settings.name === settings.backend.name) {
+            problems.push(
+                `backend.name: '${settings.backend.name}' is the same as name: the example application's and the traffic manager's selectors ` +
+                    "(label app) would pick each other's pods; choose another name or backend.name",
+            );
+        }
+        clash("Deployment", vtm.deployment, app.deployment);
+        clash("Service", vtm.dataService, app.service);
+        clash("Service", vtm.adminService, app.service);
+        serviceNames.set(app.service, "the example application's Service");
+    }
+    const nodePorts = new Map<number, string>();
+    const admin = settings.adminService;
+    if (admin.type !== "ClusterIP" && settings.exposure !== "HostNetwork") {
+        if (admin.nodePorts.webui !== undefined) nodePorts.set(admin.nodePorts.webui, "adminService.nodePorts.webui");
+        if (admin.nodePorts.restapi !== undefined) nodePorts.set(admin.nodePorts.restapi, "adminService.nodePorts.restapi");
+    }
+    return { serviceNames, nodePorts };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -80,6 +80,13 @@ export function createVtmStack(settings: Settings, options: StackOptions): Stack
     const { base, config } = planConfig(settings, options.configDir);
     const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));
     for (const warning of config.warnings) warn(warning);
+    for (const s of settings.services) {
+        const f = s.frontend;
+        // Without a type of its own the frontend takes the exposure's, which may not be a balancer.
+        if (settings.exposure === "NodePort" && f !== undefined && f.type === undefined && f.loadBalancerSourceRanges.length > 0) {
+            warn(`services.${s.name}.frontend.loadBalancerSourceRanges: is ignored: the Service is a NodePort (set frontend.type LoadBalancer to use them)`);
+        }
+    }
     if (settings.exposure === "HostNetwork") {
         for (const s of settings.services.filter((s) => s.frontend !== undefined)) {
             warn(`services.${s.name}.frontend: is ignored in HostNetwork exposure (the service listens on the node's port ${s.port})`);

@@ -268,6 +268,22 @@ describe("production settings: refused before anything is registered", () => {
         ["a registry password without a registry", { registryPassword: "tok" }, "registryPassword: needs registry.server and registry.username, to make the image pull Secret (pulumi config set --path registry.server <host>)"],
         ["a rotation with a set password", { adminPassword: "Own-Password-9", adminPasswordRotation: "1" }, "adminPasswordRotation: only rotates a generated password; with adminPassword set, set a new adminPassword to rotate it"],
         ["a negative wait", { wait: '{"deploymentSeconds": -1}' }, "wait.deploymentSeconds: -1 is not a whole number of at least 0"],
+        ["a request above its limit", { resources: '{"requests": {"memory": "4Gi"}, "limits": {"memory": "3800Mi"}}' }, "resources.requests.memory: '4Gi' is more than resources.limits.memory '3800Mi'; a request cannot be above its limit"],
+        [
+            "the example application's name as the traffic manager's",
+            { name: "example-application" },
+            "backend.name: 'example-application' is the same as name: the example application's and the traffic manager's selectors (label app) would pick each other's pods; choose another name or backend.name",
+        ],
+        [
+            "the example application's Deployment name",
+            { name: "example-application-deployment" },
+            "name: 'example-application-deployment' gives Deployment 'example-application-deployment', which the example application (backend.name 'example-application') also uses; choose another name or backend.name",
+        ],
+        [
+            "a service's nodePort that the admin Service has",
+            { adminService: '{"type": "NodePort", "nodePorts": {"webui": 30090}}', services: '{"web": {"port": 8081, "pool": "discard", "frontend": {"nodePort": 30090}}}' },
+            "services.web.frontend.nodePort: 30090 is already used by adminService.nodePorts.webui",
+        ],
         ["a priority class name", { priorityClassName: "High Priority" }, "priorityClassName: 'High Priority' is not a Kubernetes object name (lower-case letters, digits, '-' and '.')"],
     ];
     for (const [what, set, expected] of cases) {

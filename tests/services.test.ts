@@ -244,7 +244,7 @@ describe("services and pools: refused before anything is registered", () => {
             "services.a.frontend.nodePort: 30080 needs type NodePort or LoadBalancer (type is ClusterIP)",
         ]],
         ["a frontend Service name taken by the program", { services: '{"admin-services": {"port": 80, "pool": "discard", "frontend": {}}}' }, [
-            "services.admin-services: its Service name 'vtm-admin-services' is already used by another Service of this program; rename the service",
+            "services.admin-services: its Service name 'vtm-admin-services' is already used by the admin Service; rename the service",
         ]],
         ["an unknown service field", { services: '{"web": {"port": 80, "pool": "discard", "tls": "x"}}' }, [
             "services.web.tls: is not a setting (allowed: protocol, port, pool, tlsSecret, requestRules, responseRules, frontend)",
@@ -277,6 +277,14 @@ describe("services: other settings", () => {
         const refused = await renderRefused({ apiVersion: "6.1" });
         assert.match(refused.message, /config\/base\/00-vtm-base-config\.yaml: version: 6\.2 is newer than 6\.1, the highest API version the traffic manager image understands/);
         assert.deepStrictEqual(refused.recorder.resources, []);
+    });
+
+    it("source ranges on a frontend that is a NodePort are ignored, with a warning that says so", async () => {
+        const r = await renderDev({ services: '{"web": {"port": 8080, "pool": "example-pool", "frontend": {"loadBalancerSourceRanges": ["10.0.0.0/8"]}}}' });
+        assert.deepStrictEqual(r.notes.filter((n) => n.startsWith("warning:")), [
+            "warning: services.web.frontend.loadBalancerSourceRanges: is ignored: the Service is a NodePort (set frontend.type LoadBalancer to use them)",
+        ]);
+        assert.strictEqual(find(r.objects, "Service", "vtm-web").spec.loadBalancerSourceRanges, undefined);
     });
 
     it("in HostNetwork mode a frontend is ignored, with a warning that says so", async () => {
