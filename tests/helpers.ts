@@ -2,6 +2,7 @@
 // runtime, recording every resource), find objects by kind and name, and validate them against
 // the Kubernetes schemas.
 import * as assert from "assert";
+import * as k8sModels from "@kubernetes/client-node";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -156,4 +157,22 @@ export function configWith(files: Record<string, string | null>): string {
         fs.writeFileSync(target, text);
     }
     return dir;
+}
+
+type Attribute = { baseName: string; type: string };
+const models = k8sModels as unknown as Record<string, { getAttributeTypeMap?: () => Attribute[] }>;
+
+/** Fields that the Kubernetes API does not know (a typo would be dropped silently by the server). */
+export function unknownFields(value: unknown, type: string, at: string): string[] {
+    if (value === null || value === undefined) return [];
+    const list = /^Array<(.+)>$/.exec(type);
+    if (list) return (value as unknown[]).flatMap((v, i) => unknownFields(v, list[1], `${at}[${i}]`));
+    const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+    if (map) return Object.entries(value as object).flatMap(([k, v]) => unknownFields(v, map[1], `${at}.${k}`));
+    const attributes = models[type]?.getAttributeTypeMap?.();
+    if (attributes === undefined) return [];
+    return Object.entries(value as object).flatMap(([k, v]) => {
+        const attribute = attributes.find((a) => a.baseName === k);
+        return attribute ? unknownFields(v, attribute.type, `${at}.${k}`) : [`${at}.${k}`];
+    });
 }

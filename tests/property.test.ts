@@ -14,8 +14,7 @@ import * as fc from "fast-check";
 import * as k8sModels from "@kubernetes/client-node";
 import { Recorder } from "../scripts/mockRuntime";
 import { RenderResult, render } from "../scripts/render";
-import { KubeObject, renderDev, validateSchema } from "./helpers";
-import { unknownFields } from "./schema.test";
+import { KubeObject, renderDev, unknownFields, validateSchema } from "./helpers";
 
 // ---------------------------------------------------------------------------------------------------
 // What the README documents

@@ -2,27 +2,8 @@
 // (types, enums and required fields from kubernetes-models; field names from the API's own models),
 // and every resource has a unique URN, which the mock runtime does not check.
 import * as assert from "assert";
-import * as k8sModels from "@kubernetes/client-node";
 import { RenderResult } from "../scripts/render";
-import { KubeObject, renderDev, validateSchema } from "./helpers";
-
-type Attribute = { baseName: string; type: string };
-const models = k8sModels as unknown as Record<string, { getAttributeTypeMap?: () => Attribute[] }>;
-
-/** Fields that the Kubernetes API does not know (a typo would be dropped silently by the server). */
-export function unknownFields(value: unknown, type: string, at: string): string[] {
-    if (value === null || value === undefined) return [];
-    const list = /^Array<(.+)>$/.exec(type);
-    if (list) return (value as unknown[]).flatMap((v, i) => unknownFields(v, list[1], `${at}[${i}]`));
-    const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
-    if (map) return Object.entries(value as object).flatMap(([k, v]) => unknownFields(v, map[1], `${at}.${k}`));
-    const attributes = models[type]?.getAttributeTypeMap?.();
-    if (attributes === undefined) return [];
-    return Object.entries(value as object).flatMap(([k, v]) => {
-        const attribute = attributes.find((a) => a.baseName === k);
-        return attribute ? unknownFields(v, attribute.type, `${at}.${k}`) : [`${at}.${k}`];
-    });
-}
+import { KubeObject, renderDev, unknownFields, validateSchema } from "./helpers";
 
 const STACKS: Record<string, Record<string, string>> = {
     "dev (NodePort)": {},
