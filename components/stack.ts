@@ -75,23 +75,30 @@ export function planConfig(settings: Settings, configDir: string = CONFIG_DIR): 
     return { base, config };
 }
 
+/** Settings that are valid but do nothing in this combination: said, not refused, so switching modes stays easy. */
+export function settingWarnings(settings: Settings): string[] {
+    const warnings: string[] = [];
+    for (const s of settings.services) {
+        const f = s.frontend;
+        if (f === undefined) continue;
+        if (settings.exposure === "HostNetwork") {
+            warnings.push(`services.${s.name}.frontend: is ignored in HostNetwork exposure (the service listens on the node's port ${s.port})`);
+        } else if (settings.exposure === "NodePort" && f.type === undefined && f.loadBalancerSourceRanges.length > 0) {
+            // Without a type of its own the frontend takes the exposure's, which is not a balancer.
+            warnings.push(`services.${s.name}.frontend.loadBalancerSourceRanges: is ignored: the Service is a NodePort (set frontend.type LoadBalancer to use them)`);
+        }
+    }
+    if (settings.networkPolicy.enabled && settings.exposure === "HostNetwork") {
+        warnings.push("networkPolicy.enabled: has no effect in HostNetwork exposure: pods on the host network are outside NetworkPolicy (see the README)");
+    }
+    return warnings;
+}
+
 export function createVtmStack(settings: Settings, options: StackOptions): StackOutputs {
     // Everything is worked out and checked first: a problem stops the program before anything is registered.
     const { base, config } = planConfig(settings, options.configDir);
     const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));
-    for (const warning of config.warnings) warn(warning);
-    for (const s of settings.services) {
-        const f = s.frontend;
-        // Without a type of its own the frontend takes the exposure's, which may not be a balancer.
-        if (settings.exposure === "NodePort" && f !== undefined && f.type === undefined && f.loadBalancerSourceRanges.length > 0) {
-            warn(`services.${s.name}.frontend.loadBalancerSourceRanges: is ignored: the Service is a NodePort (set frontend.type LoadBalancer to use them)`);
-        }
-    }
-    if (settings.exposure === "HostNetwork") {
-        for (const s of settings.services.filter((s) => s.frontend !== undefined)) {
-            warn(`services.${s.name}.frontend: is ignored in HostNetwork exposure (the service listens on the node's port ${s.port})`);
-        }
-    }
+    for (const warning of [...config.warnings, ...settingWarnings(settings)]) warn(warning);
 
     const names = vtmNames(settings.name);
     const opts: pulumi.ComponentResourceOptions = { providers: [kubernetesProvider(settings)] };
@@ -140,9 +147,6 @@ export function createVtmStack(settings: Settings, options: StackOptions): Stack
         opts,
     );
     if (settings.networkPolicy.enabled) {
-        if (settings.exposure === "HostNetwork") {
-            warn("networkPolicy.enabled: has no effect in HostNetwork exposure: pods on the host network are outside NetworkPolicy (see the README)");
-        }
         new VtmNetworkPolicy(`${names.prefix}-network-policy`, { foundation, ...settings.networkPolicy }, opts);
     }
     const node = nodeAddressOutput(settings.nodeAddress, options.nodeAddressLookup);
