@@ -69,35 +69,42 @@ async function renderServices(n: number): Promise<Rendered> {
 }
 
 /** A small render takes tens of milliseconds, of which the services' share is a few: many runs. */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 const smallRuns = (runs: number) => runs * 6;
 
 async function scaling(runs: number): Promise<void> {
-    console.log(`Rendering n services (each with a pool) under the mocks, in process: fastest of ${smallRuns(runs)} runs`);
+    const pairs = smallRuns(runs);
+    console.log(`Rendering n services (each with a pool) under the mocks, in process, ${pairs} runs each, each beside a render of 0 services`);
     console.log(`${"services".padStart(8)}${"wall s".padStart(9)}${"ms/service".padStart(12)}${"marginal ms/service".padStart(21)}${"objects".padStart(9)}${"configmaps".padStart(12)}${"documents KiB".padStart(15)}`);
     await renderServices(1); // warm the module and file caches
-    // Renders run one after another: the mock runtime is one per process.
-    const baselineRuns: number[] = [];
-    for (let i = 0; i < smallRuns(runs); i++) baselineRuns.push((await renderServices(0)).seconds);
-    const baseline = Math.min(...baselineRuns);
     const perService: Record<number, { raw: number; marginal: number }> = {};
+    const baselines: number[] = [];
     for (const n of SIZES) {
+        // Renders run one after another (the mock runtime is one per process). Each render of n services
+        // is paired with one of none, so the fixed cost (provider, foundation, outputs) is taken out of
+        // the marginal figure under the same conditions: drift and garbage collection hit both alike.
         const results: Rendered[] = [];
-        for (let i = 0; i < smallRuns(runs); i++) results.push(await renderServices(n));
-        // The fastest run: the one least disturbed by garbage collection and the rest of the machine.
-        const seconds = Math.min(...results.map((r) => r.seconds));
+        const differences: number[] = [];
+        for (let i = 0; i < pairs; i++) {
+            const none = (await renderServices(0)).seconds;
+            const some = await renderServices(n);
+            baselines.push(none);
+            results.push(some);
+            differences.push(some.seconds - none);
+        }
+        const seconds = median(results.map((r) => r.seconds));
+        const marginal = (median(differences) / n) * 1000;
         const last = results[results.length - 1];
-        // The fixed cost of a render (provider, foundation, outputs) is the same at every n: take it out.
-        const marginal = ((seconds - baseline) / n) * 1000;
         perService[n] = { raw: (seconds / n) * 1000, marginal };
         console.log(
             `${String(n).padStart(8)}${seconds.toFixed(3).padStart(9)}${perService[n].raw.toFixed(2).padStart(12)}${marginal.toFixed(2).padStart(21)}` +
                 `${String(last.objects).padStart(9)}${String(last.configMaps).padStart(12)}${(last.documentBytes / 1024).toFixed(1).padStart(15)}`,
         );
     }
-    console.log(`fixed cost of a render with no services: ${baseline.toFixed(3)} s`);
-    console.log(`per-service time at 1000 / at 10: ${(perService[1000].raw / perService[10].raw).toFixed(2)} (raw), ${(perService[1000].marginal / perService[10].marginal).toFixed(2)} (marginal, fixed cost removed)`);
-    console.log(`marginal per-service time at 1000 / at 100: ${(perService[1000].marginal / perService[100].marginal).toFixed(2)}`);
-    console.log("(at 1 and 10 services the services' share of a render is within the run-to-run noise of its fixed cost, so their marginal figures are noise)");
+    console.log(`fixed cost of a render with no services (median): ${median(baselines).toFixed(3)} s`);
+    console.log(`per-service time at 1000 / at 10: ${(perService[1000].raw / perService[10].raw).toFixed(2)} (wall time / n, fixed cost included)`);
+    console.log(`marginal per-service time at 1000 / at 10: ${(perService[1000].marginal / perService[10].marginal).toFixed(2)}; at 1000 / at 100: ${(perService[1000].marginal / perService[100].marginal).toFixed(2)}`);
 }
 
 function startup(runs: number): void {
