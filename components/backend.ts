@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { DEFAULTS } from "./defaults";
 import { backendNames, labels, selectorLabels } from "./naming";
+import { awaitAnnotations } from "./podSpec";
+import { WaitSettings } from "./productionSettings";
 
 /** The port the example application serves HTTP on. */
 export const BACKEND_PORT = 80;
@@ -21,6 +23,8 @@ export interface BackendApplicationArgs {
     readonly serviceName?: string;
     /** Name of the Service's HTTP port, which the pool's DNS SRV lookup asks for. @default "http" */
     readonly portName?: string;
+    /** How long `pulumi up` waits for the Deployment and the Service. @default 600 s each */
+    readonly wait?: WaitSettings;
 }
 
 export class BackendApplication extends pulumi.ComponentResource {
@@ -38,11 +42,12 @@ export class BackendApplication extends pulumi.ComponentResource {
         const metadataLabels = labels(names.app, names.app, "backend");
         const serviceName = args.serviceName ?? names.service;
         this.portName = args.portName ?? d.portName;
+        const wait = args.wait ?? DEFAULTS.wait;
 
         this.deployment = new k8s.apps.v1.Deployment(
             names.deployment,
             {
-                metadata: { name: names.deployment, namespace, labels: metadataLabels },
+                metadata: { name: names.deployment, namespace, labels: metadataLabels, annotations: awaitAnnotations(wait.deploymentSeconds) },
                 spec: {
                     replicas: args.replicas ?? d.replicas,
                     selector: { matchLabels: selector },
@@ -57,7 +62,7 @@ export class BackendApplication extends pulumi.ComponentResource {
         this.service = new k8s.core.v1.Service(
             serviceName,
             {
-                metadata: { name: serviceName, namespace, labels: metadataLabels },
+                metadata: { name: serviceName, namespace, labels: metadataLabels, annotations: awaitAnnotations(wait.serviceSeconds) },
                 spec: {
                     // Headless: DNS answers with the pods themselves, which is what vTM balances over.
                     clusterIP: "None",

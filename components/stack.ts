@@ -104,7 +104,7 @@ export function createVtmStack(settings: Settings, options: StackOptions): Stack
     const opts: pulumi.ComponentResourceOptions = { providers: [kubernetesProvider(settings)] };
     const { backend: backendSettings, namespace } = settings;
     if (backendSettings.enabled) {
-        new BackendApplication(backendSettings.name, { ...backendSettings, namespace }, opts);
+        new BackendApplication(backendSettings.name, { ...backendSettings, namespace, wait: settings.wait }, opts);
     }
     const foundation = new VtmFoundation(
         names.prefix,

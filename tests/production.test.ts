@@ -83,6 +83,13 @@ describe("production stack (Pulumi.prod.yaml)", () => {
         for (const svc of findAll(r.objects, "Service")) assert.strictEqual(svc.metadata.annotations["pulumi.com/timeoutSeconds"], "300", svc.metadata.name);
     });
 
+    it("skips every wait, the example application's too, when the waits are 0", async () => {
+        const skip = await renderDev({ wait: '{"deploymentSeconds": 0, "serviceSeconds": 0}', "loadBalancer.timeoutSeconds": "0", exposure: "LoadBalancer" });
+        for (const o of skip.objects.filter((x) => ["Deployment", "Service"].includes(x.kind))) {
+            assert.deepStrictEqual(o.metadata.annotations, { "pulumi.com/skipAwait": "true" }, `${o.kind}/${o.metadata.name}`);
+        }
+    });
+
     it("lets only the admin sources reach 9090 and 9070, and everyone every other port", () => {
         const policy = find(r.objects, "NetworkPolicy", "vtm");
         assert.deepStrictEqual(policy.spec.podSelector.matchLabels, deployment(r).spec.selector.matchLabels);
