@@ -31,6 +31,22 @@ const STACKS: Record<string, Record<string, string>> = {
         dataMounts: '[{"name": "more-data", "type": "secret"}]',
     },
     "no services": { services: "{}" },
+    "production settings": {
+        replicas: "3",
+        networkPolicy: '{"enabled": true, "adminCidrs": ["10.0.0.0/8"], "adminNamespaces": ["ops"]}',
+        security: '{"dropAllCapabilities": true}',
+        resources: '{"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"memory": "2Gi"}}',
+        nodeSelector: '{"kubernetes.io/os": "linux"}',
+        tolerations: '[{"key": "dedicated", "operator": "Equal", "value": "vtm", "effect": "NoSchedule"}]',
+        affinity: '{"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 1, "preference": {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}}]}}',
+        priorityClassName: "vtm-critical",
+        extraEnv: '{"ZEUS_LIC": "/licence/vtm.lic"}',
+        adminService: '{"type": "LoadBalancer", "loadBalancerSourceRanges": ["10.0.0.0/8"], "nodePorts": {"webui": 30990}}',
+        registry: '{"server": "registry.example.com", "username": "u"}',
+        registryPassword: "token-1",
+        imageDigest: `sha256:${"c".repeat(64)}`,
+    },
+    "production settings on the host network": { exposure: "HostNetwork", replicas: "2", networkPolicy: '{"enabled": true}' },
 };
 
 describe("Kubernetes schemas and URNs", () => {
