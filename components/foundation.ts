@@ -10,7 +10,7 @@ import { Placement, awaitAnnotations, containerSecurity, placement, podSecurity,
 import { AdminServiceSettings, AvailabilitySettings, RegistrySettings, ResourceSettings, SecuritySettings, WaitSettings } from "./productionSettings";
 import { MountSettings } from "./serviceSettings";
 import { Shard } from "./sharding";
-import { TLS_KEYS } from "./vtmConfig";
+import { DATA_DIR, TLS_KEYS } from "./vtmConfig";
 
 export { ADMIN_PORTS };
 
@@ -140,7 +140,6 @@ export class VtmFoundation extends pulumi.ComponentResource {
     readonly podDisruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     /** When registry credentials are given. */
     readonly registrySecret?: k8s.core.v1.Secret;
-    readonly hostNetwork: boolean;
     /** Labels that select the traffic manager's pods. */
     readonly podSelector: Record<string, string>;
     /** The admin password, as a secret Output. */
@@ -151,7 +150,6 @@ export class VtmFoundation extends pulumi.ComponentResource {
         const names = (this.names = args.names ?? vtmNames(DEFAULTS.name));
         const namespace = (this.namespace = args.namespace ?? DEFAULTS.namespace);
         const network = podNetwork(args.exposure ?? DEFAULTS.exposure);
-        this.hostNetwork = network.hostNetwork;
         const replicas = args.replicas ?? DEFAULTS.replicas;
         const availability = args.availability ?? DEFAULTS.availability;
         const wait = args.wait ?? DEFAULTS.wait;
@@ -248,7 +246,7 @@ export class VtmFoundation extends pulumi.ComponentResource {
                                     ],
                                     volumeMounts: [
                                         { name: "config-volume", mountPath: `${IMPORT_DIR}/config` },
-                                        { name: "data-volume", mountPath: `${IMPORT_DIR}/data` },
+                                        { name: "data-volume", mountPath: `${IMPORT_DIR}/${DATA_DIR}` },
                                     ],
                                     terminationMessagePolicy: "FallbackToLogsOnError",
                                 },

@@ -4,8 +4,6 @@
 /** Kubernetes names of the traffic manager's objects for one name prefix. */
 export interface VtmNames {
     readonly prefix: string;
-    readonly configMap: string;
-    readonly extraDataConfigMap: string;
     readonly baseConfigMap: string;
     readonly healthcheckConfigMap: string;
     readonly adminService: string;
@@ -37,8 +35,6 @@ export const MAX_BACKEND_NAME_LENGTH = DNS_LABEL_MAX - BACKEND_SERVICE_SUFFIX.le
 export function vtmNames(prefix: string): VtmNames {
     return {
         prefix,
-        configMap: `${prefix}-config`,
-        extraDataConfigMap: `${prefix}-extra-data`,
         baseConfigMap: `${prefix}-base-config`,
         healthcheckConfigMap: `${prefix}-healthcheck-config`,
         adminService: `${prefix}${SERVICE_SUFFIXES.adminService}`,

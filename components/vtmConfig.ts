@@ -47,8 +47,6 @@ export interface VtmConfig {
     readonly tlsSecrets: readonly string[];
     /** Findings that do not stop the deployment. */
     readonly warnings: readonly string[];
-    /** Every document by key, as it goes into the ConfigMaps. */
-    readonly documents: Readonly<Record<string, string>>;
 }
 
 /** The `BuiltIn-DNS_Stateless` arguments for a pool: an SRV lookup, or an address lookup with a port. */
@@ -207,5 +205,5 @@ export function vtmConfig(input: VtmConfigInput): VtmConfig {
     const configShards = shard(documents, (key) => origin[key], problems);
     const dataShards = shard(data, (key) => dataSources[key], problems);
     if (problems.length > 0) throw new DocumentError(problems);
-    return { configShards, dataShards, tlsSecrets, warnings, documents };
+    return { configShards, dataShards, tlsSecrets, warnings };
 }
