@@ -1,6 +1,6 @@
 // Entry point of `pulumi up`: reads the stack configuration once, deploys, and exports the outputs.
 import { clusterNodeAddress } from "./components/nodeAddress";
-import { readSettings } from "./components/settings";
+import { readSettings } from "./settings/settings";
 import { createVtmStack } from "./components/stack";
 
 const settings = readSettings();

@@ -2,10 +2,10 @@
 // Service, whose pods the traffic manager discovers through DNS.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { DEFAULTS } from "./defaults";
-import { backendNames, labels, selectorLabels } from "./naming";
+import { DEFAULTS } from "../settings/defaults";
+import { backendNames, labels, selectorLabels } from "../settings/naming";
 import { awaitAnnotations } from "./podSpec";
-import { WaitSettings } from "./productionSettings";
+import { WaitSettings } from "../settings/production";
 
 /** The port the example application serves HTTP on. */
 export const BACKEND_PORT = 80;

@@ -4,7 +4,8 @@ import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Frontend, VtmExposure } from "./exposure";
-import { ServiceSettings, kubernetesProtocol } from "./serviceSettings";
+import { ServiceSettings } from "../settings/services";
+import { transportOf } from "../vtm/model";
 import { ADMIN_PORTS, VtmFoundation } from "./foundation";
 import { NodeAddressLookup } from "./nodeAddress";
 
@@ -31,7 +32,7 @@ export function url(scheme: string, host: string, port: number | string): string
 export function scheme(service: ServiceSettings): string {
     if (service.protocol === "http") return service.tlsSecret !== undefined ? "https" : "http";
     if (service.protocol === "https") return "https";
-    return kubernetesProtocol(service.protocol).toLowerCase();
+    return transportOf(service.protocol).toLowerCase();
 }
 
 /**

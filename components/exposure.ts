@@ -3,13 +3,14 @@
 // node itself in host networking mode.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { DEFAULTS, Exposure } from "./defaults";
+import { DEFAULTS, Exposure } from "../settings/defaults";
 import { VtmFoundation } from "./foundation";
-import { vtmLabels } from "./naming";
+import { vtmLabels } from "../settings/naming";
 import { awaitAnnotations } from "./podSpec";
-import { WaitSettings } from "./productionSettings";
-import { FrontendType, ServiceSettings, kubernetesProtocol } from "./serviceSettings";
-import { LoadBalancerSettings } from "./settings";
+import { WaitSettings } from "../settings/production";
+import { FrontendType, ServiceSettings } from "../settings/services";
+import { transportOf } from "../vtm/model";
+import { LoadBalancerSettings } from "../settings/settings";
 
 export interface VtmExposureArgs {
     /** The traffic manager whose pods the Services select (its names, namespace and selector). */
@@ -56,7 +57,7 @@ function servicePort(service: ServiceSettings): k8s.types.input.core.v1.ServiceP
         targetPort: service.port,
         nodePort: service.frontend?.nodePort,
         // A UDP virtual server needs a UDP Service port, or no datagram reaches it.
-        protocol: kubernetesProtocol(service.protocol),
+        protocol: transportOf(service.protocol),
     };
 }
 

@@ -3,25 +3,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { ADMIN_PORTS, DEFAULTS, Exposure, GENERATED_PASSWORD, PullPolicy } from "./defaults";
-import { CONFIG_DIR, DocumentError, IMPORT_DIR, LoadedDocument, loadDocument, namedObjects, property } from "./documents";
-import { VtmNames, selectorLabels, vtmLabels, vtmNames } from "./naming";
+import { ADMIN_PORTS, DEFAULTS, Exposure, GENERATED_PASSWORD, PullPolicy } from "../settings/defaults";
+import { BASE_DOCUMENTS, BaseDocuments, loadBaseDocuments } from "../vtm/baseDocuments";
+import { IMPORT_DIR } from "../vtm/documents";
+import { VtmNames, selectorLabels, vtmLabels, vtmNames } from "../settings/naming";
 import { Placement, awaitAnnotations, containerSecurity, placement, podSecurity, rollout } from "./podSpec";
-import { AdminServiceSettings, AvailabilitySettings, RegistrySettings, ResourceSettings, SecuritySettings, WaitSettings } from "./productionSettings";
-import { MountSettings } from "./serviceSettings";
-import { Shard } from "./sharding";
-import { DATA_DIR, TLS_KEYS } from "./vtmConfig";
+import { AdminServiceSettings, AvailabilitySettings, RegistrySettings, ResourceSettings, SecuritySettings, WaitSettings } from "../settings/production";
+import { MountSettings } from "../settings/services";
+import { Shard } from "../vtm/sharding";
+import { DATA_DIR, TLS_KEYS } from "../vtm/configuration";
 
 export { ADMIN_PORTS };
 
 /** The key of the admin password in its Secret (the seed README's example). */
 export const ADMIN_PASSWORD_KEY = "vtm-admin-password";
 
-/** The base documents, each in its own ConfigMap and projected as the file named here. */
-const BASE_DOCUMENTS = {
-    base: "base/00-vtm-base-config.yaml",
-    healthcheck: "base/00-vtm-healthcheck-config.yaml",
-} as const;
+/** The key of a base document in its own ConfigMap. */
 const BASE_DOCUMENT_KEY = "config";
 
 export interface VtmFoundationArgs {
@@ -80,13 +77,6 @@ export interface RegistryCredentials extends RegistrySettings {
     readonly password: pulumi.Input<string>;
 }
 
-/** The base documents as loaded and checked, with the probe port the health-check one gives. */
-export interface BaseDocuments {
-    readonly base: LoadedDocument;
-    readonly healthcheck: LoadedDocument;
-    readonly probePort: number;
-}
-
 /** How the pod is networked in each exposure mode. */
 interface PodNetwork {
     readonly hostNetwork: boolean;
@@ -106,21 +96,6 @@ function podNetwork(exposure: Exposure): PodNetwork {
             throw new Error(`unknown exposure ${unreachable}`);
         }
     }
-}
-
-/** The port of the health-check virtual server, which the probes call. */
-export function healthcheckPort(doc: LoadedDocument): number {
-    const port = namedObjects(doc.document, "virtual_servers").map((vs) => property(vs, "basic", "port"))[0];
-    if (typeof port !== "number") {
-        throw new DocumentError([`${doc.source}: the health-check virtual server has no numeric properties.basic.port`]);
-    }
-    return port;
-}
-
-/** Loads and checks the base documents. */
-export function loadBaseDocuments(configDir: string = CONFIG_DIR): BaseDocuments {
-    const [base, healthcheck] = [loadDocument(configDir, BASE_DOCUMENTS.base), loadDocument(configDir, BASE_DOCUMENTS.healthcheck)];
-    return { base, healthcheck, probePort: healthcheckPort(healthcheck) };
 }
 
 export class VtmFoundation extends pulumi.ComponentResource {

@@ -3,9 +3,9 @@
 // pod from inside and is not affected; pods on the host network are outside NetworkPolicy altogether.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { ADMIN_PORTS, DEFAULTS } from "./defaults";
+import { ADMIN_PORTS, DEFAULTS } from "../settings/defaults";
 import { VtmFoundation } from "./foundation";
-import { vtmLabels } from "./naming";
+import { vtmLabels } from "../settings/naming";
 
 export interface VtmNetworkPolicyArgs {
     /** The traffic manager whose pods the policy selects. */

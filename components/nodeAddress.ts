@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesSettings } from "./settings";
+import { KubernetesSettings } from "../settings/settings";
 
 /** Finds a node address, or undefined when it cannot. */
 export type NodeAddressLookup = () => Promise<string | undefined>;

@@ -1,8 +1,8 @@
 // The traffic manager pod's security, placement and rollout, worked out from the settings as plain
 // values: each exception the vTM image forces is written here, where it is made.
 import * as k8s from "@pulumi/kubernetes";
-import { DEFAULTS } from "./defaults";
-import { AvailabilitySettings, SecuritySettings, Toleration } from "./productionSettings";
+import { DEFAULTS } from "../settings/defaults";
+import { AvailabilitySettings, SecuritySettings, Toleration } from "../settings/production";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type SecurityContext = k8s.types.input.core.v1.SecurityContext;

@@ -3,17 +3,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { BackendApplication } from "./backend";
-import { loadConfigFiles } from "./configFiles";
-import { CONFIG_DIR, DocumentError } from "./documents";
 import { Endpoints, endpoints, nodeAddressOutput } from "./endpoints";
 import { VtmExposure } from "./exposure";
 import { VtmNetworkPolicy } from "./networkPolicy";
-import { BaseDocuments, VtmFoundation, loadBaseDocuments } from "./foundation";
-import { backendNames, vtmNames } from "./naming";
+import { VtmFoundation } from "./foundation";
+import { vtmNames } from "../settings/naming";
 import { NodeAddressLookup } from "./nodeAddress";
-import { kubernetesProtocol } from "./serviceSettings";
-import { Settings } from "./settings";
-import { VtmConfig, vtmConfig } from "./vtmConfig";
+import { Settings } from "../settings/settings";
+import { settingWarnings } from "../settings/warnings";
+import { planConfiguration } from "../vtm/configuration";
 
 export interface StackOptions {
     /** Finds a node address for the outputs when `nodeAddress` is not set. */
@@ -41,62 +39,9 @@ export function kubernetesProvider(settings: Settings): k8s.Provider {
     });
 }
 
-/** Everything the configuration needs, loaded and validated; throws one DocumentError with every problem. */
-export function planConfig(settings: Settings, configDir: string = CONFIG_DIR): { base: BaseDocuments; config: VtmConfig } {
-    const problems: string[] = [];
-    const attempt = <T>(load: () => T): T | undefined => {
-        try {
-            return load();
-        } catch (err) {
-            if (!(err instanceof DocumentError)) throw err;
-            problems.push(...err.problems);
-            return undefined;
-        }
-    };
-    const base = attempt(() => loadBaseDocuments(configDir));
-    const files = attempt(() => loadConfigFiles(configDir, settings.documents));
-    if (base === undefined || files === undefined) throw new DocumentError(problems);
-    for (const s of settings.services.filter((s) => s.port === base.probePort && kubernetesProtocol(s.protocol) === "TCP")) {
-        problems.push(`services.${s.name}.port: ${s.port} is already used by the health-check virtual server (config/base)`);
-    }
-    const { backend } = settings;
-    const config = attempt(() => vtmConfig({
-        services: settings.services,
-        pools: settings.pools,
-        files,
-        baseDocuments: [base.base, base.healthcheck],
-        configMounts: settings.configMounts,
-        dataMounts: settings.dataMounts,
-        // A pool without serviceName balances over the example backend's Service.
-        backend: backend.enabled ? { serviceName: backendNames(backend.name).service, portName: backend.portName } : undefined,
-        apiVersion: settings.apiVersion,
-    }));
-    if (config === undefined || problems.length > 0) throw new DocumentError(problems);
-    return { base, config };
-}
-
-/** Settings that are valid but do nothing in this combination: said, not refused, so switching modes stays easy. */
-export function settingWarnings(settings: Settings): string[] {
-    const warnings: string[] = [];
-    for (const s of settings.services) {
-        const f = s.frontend;
-        if (f === undefined) continue;
-        if (settings.exposure === "HostNetwork") {
-            warnings.push(`services.${s.name}.frontend: is ignored in HostNetwork exposure (the service listens on the node's port ${s.port})`);
-        } else if (settings.exposure === "NodePort" && f.type === undefined && f.loadBalancerSourceRanges.length > 0) {
-            // Without a type of its own the frontend takes the exposure's, which is not a balancer.
-            warnings.push(`services.${s.name}.frontend.loadBalancerSourceRanges: is ignored: the Service is a NodePort (set frontend.type LoadBalancer to use them)`);
-        }
-    }
-    if (settings.networkPolicy.enabled && settings.exposure === "HostNetwork") {
-        warnings.push("networkPolicy.enabled: has no effect in HostNetwork exposure: pods on the host network are outside NetworkPolicy (see the README)");
-    }
-    return warnings;
-}
-
 export function createVtmStack(settings: Settings, options: StackOptions): StackOutputs {
     // Everything is worked out and checked first: a problem stops the program before anything is registered.
-    const { base, config } = planConfig(settings, options.configDir);
+    const { base, config } = planConfiguration(settings, options.configDir);
     const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));
     for (const warning of [...config.warnings, ...settingWarnings(settings)]) warn(warning);
 

@@ -6,7 +6,7 @@
 //   npm run bench [-- --runs N] [--only scaling|startup]
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { entrySize } from "../components/sharding";
+import { entrySize } from "../vtm/sharding";
 import { render } from "./render";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -7,9 +7,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_KEYS } from "../components/defaults";
+import { SECRET_KEYS } from "../settings/defaults";
 import { NodeAddressLookup, noNodeAddress } from "../components/nodeAddress";
-import { readSettings } from "../components/settings";
+import { readSettings } from "../settings/settings";
 import { createVtmStack } from "../components/stack";
 import { MockOptions, Recorder, runMocked } from "./mockRuntime";
 

@@ -2,8 +2,8 @@
 // anchors, tabs, a top-level list, and the same configuration always giving the same bytes.
 // (Duplicate YAML keys: tests/documents.test.ts; a 2 MiB TrafficScript file: tests/sharding.test.ts.)
 import * as assert from "assert";
-import { DocumentError } from "../components/documents";
-import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH } from "../components/naming";
+import { DocumentError } from "../vtm/documents";
+import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH } from "../settings/naming";
 import { Recorder } from "../scripts/mockRuntime";
 import { render, toYaml } from "../scripts/render";
 import { configWith, find, renderDev, renderRefused, validateSchema, vtmObject } from "./helpers";

@@ -117,7 +117,7 @@ describe("the NetworkPolicy's open ports", () => {
 
     it("in HostNetwork mode, warns that a NetworkPolicy does not apply", async () => {
         const r = await renderDev({ exposure: "HostNetwork", networkPolicy: '{"enabled": true}' });
-        assert.ok(r.notes.includes("warning: networkPolicy.enabled: has no effect in HostNetwork exposure: pods on the host network are outside NetworkPolicy (see the README)"));
+        assert.ok(r.notes.includes("warning: networkPolicy.enabled: has no effect in HostNetwork exposure: pods on the host network are outside NetworkPolicy (see docs/production.md)"));
     });
 });
 

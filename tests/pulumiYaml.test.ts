@@ -5,8 +5,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as ts from "typescript";
-import { DEFAULTS } from "../components/defaults";
-import { ConfigSource, parseSettings } from "../components/settings";
+import { DEFAULTS } from "../settings/defaults";
+import { ConfigSource, parseSettings } from "../settings/settings";
 import { PROJECT_DIR } from "../scripts/render";
 
 interface Declaration {

@@ -6,9 +6,9 @@ import * as path from "path";
 import { PROJECT_DIR, render } from "../scripts/render";
 import { find, outputValue, validateSchema, vtmObject } from "./helpers";
 
-const README = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+const README = fs.readFileSync(path.join(PROJECT_DIR, "docs", "configuration.md"), "utf8");
 
-/** The YAML block that follows a line of the README containing `marker`. */
+/** The YAML block that follows a line of the configuration reference containing `marker`. */
 export function readmeBlock(marker: string): string {
     const at = README.indexOf(marker);
     assert.ok(at >= 0, `README has no '${marker}'`);

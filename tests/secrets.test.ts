@@ -1,7 +1,7 @@
 // The admin password: generated or configured, kept only in the Kubernetes Secret and the secret
 // stack output, fed to ZEUS_PASS, and a change of it rolls the traffic manager pods.
 import * as assert from "assert";
-import { GENERATED_PASSWORD } from "../components/defaults";
+import { GENERATED_PASSWORD } from "../settings/defaults";
 import { RenderResult } from "../scripts/render";
 import { KubeObject, container, env, find, findByPrefix, renderDev } from "./helpers";
 

@@ -226,16 +226,16 @@ describe("services and pools: refused before anything is registered", () => {
         ]],
         ["a port out of range", { services: '{"web": {"port": 70000, "pool": "discard"}}' }, ["services.web.port: 70000 is not a whole number from 1 to 65535"]],
         ["two services on one port", { services: '{"a": {"port": 80, "pool": "discard"}, "b": {"port": 80, "pool": "discard"}}' }, [
-            "services.b.port: 80 is already used by services.a (TCP/80)",
+            "services.b.port: 80 is already used by virtual server 'a' (TCP/80)",
         ]],
         ["a service on the admin port", { services: '{"a": {"port": 9090, "pool": "discard"}}' }, [
             "services.a.port: 9090 is already used by the admin interface vtm-webui (TCP/9090)",
         ]],
         ["a service on the health-check port", { services: '{"a": {"port": 19999, "pool": "discard"}}' }, [
-            "services.a.port: 19999 is already used by the health-check virtual server (config/base)",
+            "services.a.port: 19999 is already used by virtual server 'kubernetes_healthcheck' (TCP/19999)",
         ]],
         ["TLS on UDP", { services: '{"a": {"protocol": "udp", "port": 53, "pool": "discard", "tlsSecret": "x"}}' }, [
-            "services.a.tlsSecret: a udp service carries UDP and cannot terminate TLS; remove tlsSecret or use a TCP protocol",
+            "services.a.tlsSecret: a udp virtual server carries UDP and cannot decrypt TLS; use a TCP protocol or turn TLS off",
         ]],
         ["one nodePort twice", { services: '{"a": {"port": 80, "pool": "discard", "frontend": {"nodePort": 30080}}, "b": {"port": 81, "pool": "discard", "frontend": {"nodePort": 30080}}}' }, [
             "services.b.frontend.nodePort: 30080 is already used by services.a",

@@ -1,7 +1,7 @@
 // Stack configuration: every key's default and effect, and every bad value refused with a message
 // naming the key, the value and what is allowed, before any resource is registered.
 import * as assert from "assert";
-import { ConfigError, ConfigSource, parseSettings } from "../components/settings";
+import { ConfigError, ConfigSource, parseSettings } from "../settings/settings";
 import { RenderResult } from "../scripts/render";
 import { container, find, outputValue, renderDev, renderRefused, vtmObject } from "./helpers";
 

@@ -1,8 +1,8 @@
 // A ConfigMap holds at most 1 MiB. Documents and data that would pass it are spread over several
 // ConfigMaps, all projected into the same directory; a single file too big for any is refused.
 import * as assert from "assert";
-import { DocumentError } from "../components/documents";
-import { MAX_CONFIGMAP_BYTES, entrySize, shard } from "../components/sharding";
+import { DocumentError } from "../vtm/documents";
+import { MAX_CONFIGMAP_BYTES, entrySize, shard } from "../vtm/sharding";
 import { Recorder } from "../scripts/mockRuntime";
 import { render } from "../scripts/render";
 import { configWith, find, KubeObject, renderDev, validateSchema } from "./helpers";

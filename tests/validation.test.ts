@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { DocumentInput, Finding, ValidationContext, formatFinding, validateDocuments } from "../components/validation";
+import { DocumentInput, Finding, ValidationContext, formatFinding, validateDocuments } from "../vtm/validation";
 import { SEED_EXAMPLE_DOCUMENT } from "./fixtures";
 
 const MOUNTED: ValidationContext = {

@@ -2,12 +2,16 @@
 // generated from the `services` and `pools` settings and the rule files, the user's documents, the
 // data they read, the TLS Secrets to mount; all validated together, then split into ConfigMaps.
 import * as yaml from "js-yaml";
-import { ConfigFiles, RuleFile } from "./configFiles";
-import { DocumentError, LoadedDocument } from "./documents";
-import { PoolSettings, ServiceSettings, MountSettings } from "./serviceSettings";
+import { ADMIN_PORTS } from "../settings/defaults";
+import { backendNames } from "../settings/naming";
+import { PoolSettings, ServiceSettings, MountSettings } from "../settings/services";
+import { Settings } from "../settings/settings";
+import { BaseDocuments, loadBaseDocuments } from "./baseDocuments";
+import { ConfigFiles, RuleFile, loadConfigFiles } from "./configFiles";
+import { CONFIG_DIR, DocumentError, LoadedDocument } from "./documents";
 import { Shard, shard } from "./sharding";
 import { Finding, formatFinding, validateDocuments } from "./validation";
-import { DNS_DISCOVERY_PLUGIN, Pool, Rule, ServerKey, VirtualServer, VtmDocument, fileRef } from "./vtmModel";
+import { DNS_DISCOVERY_PLUGIN, Pool, Rule, ServerKey, VirtualServer, VtmDocument, fileRef } from "./model";
 
 /** Where the data volume is mounted, relative to the importer's base directory (/import). */
 export const DATA_DIR = "data";
@@ -135,6 +139,7 @@ const SETTING_FIELDS: Record<string, Record<string, string>> = {
         "properties.basic.request_rules": "requestRules",
         "properties.basic.response_rules": "responseRules",
         "properties.ssl.server_cert_default": "tlsSecret",
+        "properties.basic.ssl_decrypt": "tlsSecret",
     },
     pools: { "properties.basic.monitors": "monitors", "properties.load_balancing.algorithm": "algorithm" },
     rules: { content: "" },
@@ -195,6 +200,7 @@ export function vtmConfig(input: VtmConfigInput): VtmConfig {
             uncheckedDirs: input.dataMounts.some((m) => m.items === undefined) ? [DATA_DIR] : [],
             apiVersion: input.apiVersion,
             openWorld: input.configMounts.length > 0,
+            reservedListeners: Object.values(ADMIN_PORTS).map((p) => ({ transport: "TCP", port: p.port, what: `the admin interface ${p.name}` })),
         },
     );
     const message = (f: Finding) => (f.source === GENERATED_SOURCE ? settingMessage(f) : formatFinding(f));
@@ -206,4 +212,35 @@ export function vtmConfig(input: VtmConfigInput): VtmConfig {
     const dataShards = shard(data, (key) => dataSources[key], problems);
     if (problems.length > 0) throw new DocumentError(problems);
     return { configShards, dataShards, tlsSecrets, warnings };
+}
+
+/** Everything the configuration needs, loaded and validated; throws one DocumentError with every problem. */
+export function planConfiguration(settings: Settings, configDir: string = CONFIG_DIR): { base: BaseDocuments; config: VtmConfig } {
+    const problems: string[] = [];
+    const attempt = <T>(load: () => T): T | undefined => {
+        try {
+            return load();
+        } catch (err) {
+            if (!(err instanceof DocumentError)) throw err;
+            problems.push(...err.problems);
+            return undefined;
+        }
+    };
+    const base = attempt(() => loadBaseDocuments(configDir));
+    const files = attempt(() => loadConfigFiles(configDir, settings.documents));
+    if (base === undefined || files === undefined) throw new DocumentError(problems);
+    const { backend } = settings;
+    const config = attempt(() => vtmConfig({
+        services: settings.services,
+        pools: settings.pools,
+        files,
+        baseDocuments: [base.base, base.healthcheck],
+        configMounts: settings.configMounts,
+        dataMounts: settings.dataMounts,
+        // A pool without serviceName balances over the example backend's Service.
+        backend: backend.enabled ? { serviceName: backendNames(backend.name).service, portName: backend.portName } : undefined,
+        apiVersion: settings.apiVersion,
+    }));
+    if (config === undefined || problems.length > 0) throw new DocumentError(problems);
+    return { base, config };
 }

@@ -1,12 +1,11 @@
 // The `services`, `pools`, `configMounts` and `dataMounts` settings: their types, defaults and checks.
 // settings.ts hands over the raw values; everything here is plain parsing, no Pulumi.
-import { ADMIN_PORTS, DEFAULTS } from "./defaults";
+import { DEFAULTS } from "./defaults";
 import {
     Check, Invalid, Problems, bool, cidrList, dns1035, dns1123Label, isPlainObject, nameList, objectFields, oneOf, parseJson,
     pattern, port, portName, resourceName, run, show, stringMap,
 } from "./checks";
 import { DNS_LABEL_MAX, VtmNames } from "./naming";
-import { POOL_ALGORITHMS, PoolAlgorithm, UDP_PROTOCOLS, VS_PROTOCOLS, VsProtocol } from "./vtmModel";
 
 export const FRONTEND_TYPES = ["NodePort", "LoadBalancer", "ClusterIP"] as const;
 export type FrontendType = (typeof FRONTEND_TYPES)[number];
@@ -32,8 +31,8 @@ export interface FrontendSettings {
 /** One virtual server, declared in stack config. */
 export interface ServiceSettings {
     readonly name: string;
-    /** @default "http" */
-    readonly protocol: VsProtocol;
+    /** The virtual server's protocol; vTM's own list is checked with the documents (vtm/). @default "http" */
+    readonly protocol: string;
     readonly port: number;
     readonly pool: string;
     /** A kubernetes.io/tls Secret whose certificate and key terminate TLS on this service. */
@@ -60,8 +59,8 @@ export interface PoolSettings {
     readonly tls: boolean;
     /** @default [] */
     readonly monitors: readonly string[];
-    /** @default vTM's own (round_robin) */
-    readonly algorithm?: PoolAlgorithm;
+    /** Checked against vTM's list with the documents (vtm/). @default vTM's own (round_robin) */
+    readonly algorithm?: string;
 }
 
 /** An existing ConfigMap or Secret mounted into the importer's directories. */
@@ -72,6 +71,9 @@ export interface MountSettings {
     /** Only these keys, each at its path. @default every key at its own name */
     readonly items?: readonly { readonly key: string; readonly path: string }[];
 }
+
+/** A name from vTM's own lists (a protocol, an algorithm): the list itself is checked with the documents. */
+const vtmName = pattern(/^[a-z][a-z0-9_]*$/, 64, "a vTM name such as http or round_robin (lower-case letters, digits and '_')");
 
 /** Service names are port names of the shared Service too: IANA service names of at most 15 characters. */
 const SERVICE_NAME: Check<string> = (v) =>
@@ -135,7 +137,7 @@ function parseServiceFields(problems: Problems, name: string, raw: unknown): Ser
     if (o.pool === undefined) problems.push(`${key}.pool: is required: a pool from pools, a pool in a document, or discard`);
     return {
         name,
-        protocol: run(problems, `${key}.protocol`, o.protocol, DEFAULTS.service.protocol, oneOf(VS_PROTOCOLS)),
+        protocol: run(problems, `${key}.protocol`, o.protocol, DEFAULTS.service.protocol, vtmName),
         port: run(problems, `${key}.port`, o.port, 0, port),
         pool: run(problems, `${key}.pool`, o.pool, "", (v) => (typeof v === "string" && v !== "" ? v : new Invalid("is not a pool name"))),
         tlsSecret: run(problems, `${key}.tlsSecret`, o.tlsSecret, undefined as string | undefined, resourceName),
@@ -167,7 +169,7 @@ function parsePool(problems: Problems, name: string, raw: unknown, backendEnable
         port: run(problems, `${key}.port`, o.port, undefined as number | undefined, port),
         tls: run(problems, `${key}.tls`, o.tls, false, bool),
         monitors: run(problems, `${key}.monitors`, o.monitors, [], nameList),
-        algorithm: run(problems, `${key}.algorithm`, o.algorithm, undefined as PoolAlgorithm | undefined, oneOf(POOL_ALGORITHMS)),
+        algorithm: run(problems, `${key}.algorithm`, o.algorithm, undefined as string | undefined, vtmName),
     };
     // The plugin takes either a host name and port or an SRV name, never both.
     for (const field of ["portName", "portProtocol"] as const) {
@@ -231,37 +233,22 @@ export function parseMounts(problems: Problems, key: string, raw: unknown): Moun
     return list.map((item, i) => parseMount(problems, `${key}[${i}]`, item));
 }
 
-/** The Kubernetes protocol of a virtual server's traffic. */
-export function kubernetesProtocol(protocol: VsProtocol): "TCP" | "UDP" {
-    return UDP_PROTOCOLS.includes(protocol) ? "UDP" : "TCP";
-}
-
 /** What the services must not collide with: Service names and nodePorts already taken, by whom. */
 export interface Taken {
     readonly serviceNames: ReadonlyMap<string, string>;
     readonly nodePorts: ReadonlyMap<number, string>;
 }
 
-/** Checks across services: ports that clash and Service names that do not fit or collide. */
+/**
+ * Checks across services of what Kubernetes decides: nodePorts that clash and Service names that do not
+ * fit or collide. Listening ports are vTM's business and are checked with the documents (vtm/validation.ts).
+ */
 export function checkServices(problems: Problems, services: readonly ServiceSettings[], names: VtmNames, taken: Taken): void {
-    const listeners = new Map<string, string>();
-    for (const [port, what] of Object.values(ADMIN_PORTS).map((p) => [p.port, `the admin interface ${p.name}`] as const)) {
-        listeners.set(`TCP/${port}`, what);
-    }
     const nodePorts = new Map(taken.nodePorts);
     for (const service of services) {
         const key = `services.${service.name}`;
         // A service with a broken field was reported already; comparing its fallback values would only mislead.
         if (PARTIAL.has(service)) continue;
-        const listener = `${kubernetesProtocol(service.protocol)}/${service.port}`;
-        const other = listeners.get(listener);
-        if (other !== undefined && service.port !== 0) {
-            problems.push(`${key}.port: ${service.port} is already used by ${other} (${listener})`);
-        }
-        listeners.set(listener, key);
-        if (service.tlsSecret !== undefined && kubernetesProtocol(service.protocol) === "UDP") {
-            problems.push(`${key}.tlsSecret: a ${service.protocol} service carries UDP and cannot terminate TLS; remove tlsSecret or use a TCP protocol`);
-        }
         const nodePort = service.frontend?.nodePort;
         if (nodePort !== undefined) {
             if (nodePorts.has(nodePort)) problems.push(`${key}.frontend.nodePort: ${nodePort} is already used by ${nodePorts.get(nodePort)}`);

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { ProblemsError } from "./problems";
+import { ProblemsError } from "../settings/problems";
 
 /** The directory of the base documents, the user's documents, rules and data files. */
 export const CONFIG_DIR = path.resolve(__dirname, "..", "config");

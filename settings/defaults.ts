@@ -1,8 +1,6 @@
 // Every default of the program, in one place. Pulumi.yaml declares the same values for the CLI
 // (tests/pulumiYaml.test.ts proves the two agree), the settings and the components apply them with `??`.
 
-import { API_VERSION, VsProtocol } from "./vtmModel";
-
 export const EXPOSURES = ["NodePort", "LoadBalancer", "HostNetwork"] as const;
 /** How the example service reaches clients outside the cluster. */
 export type Exposure = (typeof EXPOSURES)[number];
@@ -43,11 +41,11 @@ export const DEFAULTS = {
     pools: {
         "example-pool": { monitors: ["Simple HTTP"] },
     } as Readonly<Record<string, unknown>>,
-    service: { protocol: "http" as VsProtocol },
+    service: { protocol: "http" },
     /** More configuration documents: files or directories, relative to the project directory. */
     documents: [] as readonly string[],
-    /** The REST API version of the image's configuration importer (6.2 for vTM 19.1); a string, as Pulumi.yaml has no number type. */
-    apiVersion: String(API_VERSION),
+    /** The REST API version of the default image's configuration importer (6.2 for vTM 19.1); a string, as Pulumi.yaml has no number type. */
+    apiVersion: "6.2",
     configMounts: [] as readonly unknown[],
     dataMounts: [] as readonly unknown[],
     adminService: {

@@ -2,8 +2,10 @@
 // writes and checks, their enums and the names a fresh traffic manager already has. Sources: the
 // vTM Terraform provider and go-vtm for API 6.2, and the upstream Kubernetes deployment's documents.
 
+import { DEFAULTS } from "../settings/defaults";
+
 /** The REST API version of the default image (pulsesecure/vtm:19.1). */
-export const API_VERSION = 6.2;
+export const API_VERSION = Number(DEFAULTS.apiVersion);
 
 /** Virtual-server protocols (properties.basic.protocol). */
 export const VS_PROTOCOLS = [
@@ -13,7 +15,12 @@ export const VS_PROTOCOLS = [
 export type VsProtocol = (typeof VS_PROTOCOLS)[number];
 
 /** Virtual-server protocols whose traffic is UDP; a Kubernetes Service port for them must be UDP. */
-export const UDP_PROTOCOLS: readonly VsProtocol[] = ["dns", "sipudp", "udp", "udpstreaming"];
+export const UDP_PROTOCOLS: readonly string[] = ["dns", "sipudp", "udp", "udpstreaming"];
+
+/** The transport a virtual server's protocol carries, as a Kubernetes Service port names it. */
+export function transportOf(protocol: string): "TCP" | "UDP" {
+    return UDP_PROTOCOLS.includes(protocol) ? "UDP" : "TCP";
+}
 
 /** Pool load-balancing algorithms (properties.load_balancing.algorithm). */
 export const POOL_ALGORITHMS = [
@@ -57,7 +64,7 @@ export interface VirtualServer {
         readonly basic: {
             readonly enabled?: boolean;
             readonly port?: number;
-            readonly protocol?: VsProtocol;
+            readonly protocol?: string;
             readonly pool?: string;
             readonly request_rules?: readonly string[];
             readonly response_rules?: readonly string[];
@@ -78,7 +85,7 @@ export interface Pool {
             readonly passive_monitoring?: boolean;
             readonly note?: string;
         };
-        readonly load_balancing?: { readonly algorithm?: PoolAlgorithm };
+        readonly load_balancing?: { readonly algorithm?: string };
         readonly service_discovery?: { readonly enabled?: boolean; readonly plugin?: string; readonly plugin_args?: string };
         readonly ssl?: { readonly enable?: boolean };
     };

@@ -8,7 +8,7 @@
 // their types) and some missing ranges come from the provider's 6.2/resource_*.go files, so that
 // real fields are not reported as unknown.
 import * as path from "path";
-import { API_VERSION, BUILTIN_MONITORS, BUILTIN_POOLS, BUILTIN_RULES, MONITOR_TYPES, POOL_ALGORITHMS, TIP_MODES, VS_PROTOCOLS } from "./vtmModel";
+import { API_VERSION, BUILTIN_MONITORS, BUILTIN_POOLS, BUILTIN_RULES, MONITOR_TYPES, POOL_ALGORITHMS, TIP_MODES, VS_PROTOCOLS, transportOf } from "./model";
 
 export interface DocumentInput {
     /** Label used in messages, e.g. "config/documents/web.yaml" or "services". */
@@ -26,6 +26,15 @@ export interface ValidationContext {
     readonly apiVersion?: number;
     /** Documents exist that cannot be read before deploy (mounted ConfigMaps): a reference to an undefined object is then a WARNING, as they may define it. @default false */
     readonly openWorld?: boolean;
+    /** Ports the traffic manager itself listens on (its admin interfaces): no virtual server may take them. @default [] */
+    readonly reservedListeners?: readonly Listener[];
+}
+
+/** A port something listens on, with what it is for messages. */
+export interface Listener {
+    readonly transport: "TCP" | "UDP";
+    readonly port: number;
+    readonly what: string;
 }
 
 export interface Finding {
@@ -416,6 +425,7 @@ class Run {
     readonly mounted: ReadonlySet<string>;
     readonly uncheckedDirs: readonly string[];
     readonly openWorld: boolean;
+    readonly reservedListeners: readonly Listener[];
     /** Section key → object name → merged object, in order of first definition. */
     readonly objects = new Map<string, Map<string, Merged>>(Object.keys(NAMED).map((s) => [s, new Map()]));
     /** A counter that grows as documents, objects and fields are walked; findings are sorted by it. */
@@ -428,6 +438,7 @@ class Run {
         this.mounted = new Set([...context.mountedFiles].map((f) => path.posix.normalize(f)));
         this.uncheckedDirs = (context.uncheckedDirs ?? []).map((d) => path.posix.normalize(d).replace(/\/+$/, ""));
         this.openWorld = context.openWorld ?? false;
+        this.reservedListeners = context.reservedListeners ?? [];
     }
 
     error(at: Where, field: string | undefined, message: string, seq = this.seq): void {
@@ -830,6 +841,7 @@ function checkMerged(run: Run): void {
         check.hostMappingRefs(keys);
         check.requiredWhen("properties.ssl.server_cert_default", "properties.basic.ssl_decrypt", true);
     }
+    checkListeners(run, objects("virtual_servers"));
     for (const pool of objects("pools").values()) {
         const check = new MergedCheck(run, "pools", pool);
         check.refs("properties.basic.monitors", monitors);
@@ -843,6 +855,36 @@ function checkMerged(run: Run): void {
     }
     for (const tip of objects("traffic_ip_groups").values()) {
         new MergedCheck(run, "traffic_ip_groups", tip).requiredWhen("properties.basic.multicast", "properties.basic.mode", "multihosted");
+    }
+}
+
+/**
+ * Two enabled virtual servers that listen on every address cannot share a port and transport, nor take
+ * the traffic manager's own ports; a UDP virtual server cannot decrypt TLS. Checked on the merged objects,
+ * so a clash between documents (a user's document and the health check, say) is found too.
+ */
+function checkListeners(run: Run, virtualServers: ReadonlyMap<string, Merged>): void {
+    const taken = new Map(run.reservedListeners.map((l) => [`${l.transport}/${l.port}`, l.what]));
+    for (const vs of virtualServers.values()) {
+        const value = (field: string) => vs.fields.get(`properties.basic.${field}`)?.value;
+        const protocol = value("protocol") ?? "http";
+        // An unknown protocol is reported by the schema check; its transport is anyone's guess.
+        if (typeof protocol !== "string" || !(VS_PROTOCOLS as readonly string[]).includes(protocol)) continue;
+        const transport = transportOf(protocol);
+        const decrypt = vs.fields.get("properties.basic.ssl_decrypt");
+        if (transport === "UDP" && decrypt?.value === true) {
+            run.error({ source: decrypt.source, section: "virtual_servers", object: vs.name }, "properties.basic.ssl_decrypt", `a ${protocol} virtual server carries UDP and cannot decrypt TLS; use a TCP protocol or turn TLS off`, decrypt.seq);
+        }
+        const port = vs.fields.get("properties.basic.port");
+        // vTM's default is disabled; a virtual server bound to chosen addresses may share a port.
+        if (value("enabled") !== true || value("listen_on_any") === false || port === undefined || !isWhole(port.value, 1, 65535)) continue;
+        const listener = `${transport}/${port.value}`;
+        const other = taken.get(listener);
+        if (other !== undefined) {
+            run.error({ source: port.source, section: "virtual_servers", object: vs.name }, "properties.basic.port", `${port.value} is already used by ${other} (${listener})`, port.seq);
+        } else {
+            taken.set(listener, `virtual server '${vs.name}'`);
+        }
     }
 }
 

@@ -9,8 +9,8 @@ import {
 } from "./checks";
 import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH, backendNames, vtmNames } from "./naming";
 import { ProblemsError } from "./problems";
-import { ProductionSettings, RawProduction, parseProduction } from "./productionSettings";
-import { MountSettings, PoolSettings, ServiceSettings, Taken, checkServices, parseMounts, parsePools, parseServices } from "./serviceSettings";
+import { ProductionSettings, RawProduction, parseProduction } from "./production";
+import { MountSettings, PoolSettings, ServiceSettings, Taken, checkServices, parseMounts, parsePools, parseServices } from "./services";
 
 export interface BackendSettings {
     readonly enabled: boolean;
