@@ -1,21 +1,13 @@
-// Entry point of `pulumi up`: reads the stack configuration once, deploys, and exports the outputs.
-import { clusterNodeAddress } from "./components/nodeAddress";
-import { readSettings } from "./settings/settings";
-import { createVtmStack } from "./components/stack";
+// Entry point of `pulumi up`: reads the stack configuration once, checks it, the vTM configuration and
+// the cluster's prerequisites, deploys, and returns the stack outputs:
+//   serviceEndpoints   every service's URL, by service name: <scheme>://<host>:<port>
+//   serviceEndpoint    the first service's URL (the seed's one example service), when there are services
+//   serviceNodePort    the first service's nodePort (NodePort exposure only)
+//   adminUrl           the admin web UI (HTTPS)
+//   restApiUrl         the REST API (HTTPS), e.g. GET <restApiUrl>/api/tm/ as user admin
+//   adminPassword      the admin password (secret): pulumi stack output --show-secrets adminPassword
+//   namespace          the namespace of every object
+import { kubernetesCluster } from "./components/cluster";
+import { runProgram, stackOutputs } from "./components/stack";
 
-const settings = readSettings();
-const vtm = createVtmStack(settings, { nodeAddressLookup: clusterNodeAddress(settings.kubernetes) });
-
-/** Every service's URL, by service name: <scheme>://<host>:<port>. */
-export const serviceEndpoints = vtm.serviceEndpoints;
-/** The first service's URL (the seed's one example service). */
-export const serviceEndpoint = vtm.serviceEndpoint;
-/** The first service's nodePort (NodePort exposure only). */
-export const serviceNodePort = vtm.serviceNodePort;
-/** The admin web UI (HTTPS). */
-export const adminUrl = vtm.adminUrl;
-/** The REST API (HTTPS), e.g. GET <restApiUrl>/api/tm/ as user admin. */
-export const restApiUrl = vtm.restApiUrl;
-/** The admin password (secret): pulumi stack output --show-secrets adminPassword. */
-export const adminPassword = vtm.adminPassword;
-export const namespace = vtm.namespace;
+export = async () => stackOutputs(await runProgram({ cluster: (kubernetes) => kubernetesCluster(kubernetes) }));

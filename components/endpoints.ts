@@ -7,7 +7,6 @@ import { Frontend, VtmExposure } from "./exposure";
 import { ServiceSettings } from "../settings/services";
 import { transportOf } from "../vtm/model";
 import { ADMIN_PORTS, VtmFoundation } from "./foundation";
-import { NodeAddressLookup } from "./nodeAddress";
 
 /** Shown in place of what the program cannot know (no cluster answered, nothing allocated yet). */
 export const UNKNOWN = { nodeAddress: "<node-address>", nodePort: "<node-port>", balancer: "<pending-load-balancer-address>" } as const;
@@ -33,16 +32,6 @@ export function scheme(service: ServiceSettings): string {
     if (service.protocol === "http") return service.tlsSecret !== undefined ? "https" : "http";
     if (service.protocol === "https") return "https";
     return transportOf(service.protocol).toLowerCase();
-}
-
-/**
- * The node address for the outputs: the configured one, else the lookup's answer at deploy time.
- * During preview nothing is asked and the address stays unknown ("output will be known after").
- */
-export function nodeAddressOutput(configured: string | undefined, lookup: NodeAddressLookup): pulumi.Output<string> {
-    if (configured !== undefined) return pulumi.output(configured);
-    if (pulumi.runtime.isDryRun()) return pulumi.output(pulumi.unknown as unknown as string);
-    return pulumi.output(lookup().then((address) => address ?? UNKNOWN.nodeAddress));
 }
 
 /** The nodePort Kubernetes allocated to a Service port. */

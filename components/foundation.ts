@@ -6,7 +6,7 @@ import * as random from "@pulumi/random";
 import { ADMIN_PORTS, DEFAULTS, Exposure, GENERATED_PASSWORD, PullPolicy } from "../settings/defaults";
 import { BASE_DOCUMENTS, BaseDocuments, loadBaseDocuments } from "../vtm/baseDocuments";
 import { IMPORT_DIR } from "../vtm/documents";
-import { VtmNames, selectorLabels, vtmLabels, vtmNames } from "../settings/naming";
+import { HOST_NETWORK_LABEL, VtmNames, selectorLabels, vtmLabels, vtmNames } from "../settings/naming";
 import { Placement, awaitAnnotations, containerSecurity, placement, podSecurity, rollout } from "./podSpec";
 import { AdminServiceSettings, AvailabilitySettings, RegistrySettings, ResourceSettings, SecuritySettings, WaitSettings } from "../settings/production";
 import { MountSettings } from "../settings/services";
@@ -68,6 +68,8 @@ export interface VtmFoundationArgs {
     readonly extraEnv?: Readonly<Record<string, string>>;
     /** Disruption budget, rollout and spread with several replicas. @default a budget of 1, spread over nodes */
     readonly availability?: AvailabilitySettings;
+    /** Whether the cluster has a node to spare for a host-network pod's replacement (see podSpec.ts rollout). @default false */
+    readonly roomToSurge?: boolean;
     /** How long `pulumi up` waits for the Deployment and the admin Service. @default 600 s each */
     readonly wait?: WaitSettings;
 }
@@ -185,10 +187,10 @@ export class VtmFoundation extends pulumi.ComponentResource {
                 metadata: { name: names.deployment, namespace, labels: vtmLabels(names, "traffic-manager"), annotations: awaitAnnotations(wait.deploymentSeconds) },
                 spec: {
                     replicas,
-                    strategy: rollout(network.hostNetwork, availability),
+                    strategy: rollout(network.hostNetwork, availability, args.roomToSurge ?? false),
                     selector: { matchLabels: this.podSelector },
                     template: {
-                        metadata: { labels: vtmLabels(names, "traffic-manager") },
+                        metadata: { labels: { ...vtmLabels(names, "traffic-manager"), ...(network.hostNetwork ? HOST_NETWORK_LABEL : {}) } },
                         spec: {
                             hostNetwork: network.hostNetwork ? true : undefined,
                             dnsPolicy: network.hostNetwork ? "ClusterFirstWithHostNet" : undefined,

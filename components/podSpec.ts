@@ -2,6 +2,7 @@
 // values: each exception the vTM image forces is written here, where it is made.
 import * as k8s from "@pulumi/kubernetes";
 import { DEFAULTS } from "../settings/defaults";
+import { HOST_NETWORK_LABEL } from "../settings/naming";
 import { AvailabilitySettings, SecuritySettings, Toleration } from "../settings/production";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -36,12 +37,15 @@ export function podSecurity(): k8s.types.input.core.v1.PodSecurityContext {
     return { seccompProfile: { type: "RuntimeDefault" } };
 }
 
-/** How pods are replaced: never fewer ready pods than replicas, except on the host network. */
-export function rollout(hostNetwork: boolean, availability: AvailabilitySettings = DEFAULTS.availability): k8s.types.input.apps.v1.DeploymentStrategy {
-    // On the host network a second pod on the node would clash on its ports: never surge, stop one first.
-    return hostNetwork
-        ? { type: "RollingUpdate", rollingUpdate: { maxUnavailable: availability.maxUnavailable, maxSurge: 0 } }
-        : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } };
+/**
+ * How pods are replaced: a new pod starts before an old one stops, so serving capacity never drops.
+ * On the host network a new pod needs a node that no traffic manager pod holds (they would clash on the
+ * node's ports); when the cluster has no such node to spare (`roomToSurge` false, or not known), an
+ * old pod may stop first, up to `availability.maxUnavailable` at a time.
+ */
+export function rollout(hostNetwork: boolean, availability: AvailabilitySettings = DEFAULTS.availability, roomToSurge = false): k8s.types.input.apps.v1.DeploymentStrategy {
+    const maxUnavailable = hostNetwork && !roomToSurge ? availability.maxUnavailable : 0;
+    return { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable } };
 }
 
 export interface Placement {
@@ -61,11 +65,12 @@ export function placement(
 ): Pick<PodSpec, "nodeSelector" | "tolerations" | "affinity" | "priorityClassName" | "topologySpreadConstraints"> {
     const affinity: Record<string, any> = structuredClone((user.affinity ?? {}) as Record<string, any>);
     if (hostNetwork) {
-        // Two pods on one node would both bind the node's ports: a hard rule, whatever the replicas.
+        // Two host-network pods on one node would both bind the node's ports: a hard rule, whatever the
+        // replicas; it matches host-network pods only, so pods of another mode are not held back by it.
         const anti = (affinity.podAntiAffinity ??= {});
         anti.requiredDuringSchedulingIgnoredDuringExecution = [
             ...(anti.requiredDuringSchedulingIgnoredDuringExecution ?? []),
-            { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" },
+            { labelSelector: { matchLabels: { ...selector, ...HOST_NETWORK_LABEL } }, topologyKey: "kubernetes.io/hostname" },
         ];
     }
     const nodeSelector = user.nodeSelector ?? {};

@@ -1,25 +1,30 @@
-// The whole program as one function of its settings: the configuration worked out and validated
-// first, then the Kubernetes provider, the backend, the vTM foundation, its exposure and the outputs.
+// The whole program: the settings read and checked, the vTM configuration worked out and validated,
+// the cluster's prerequisites checked, and only then the Kubernetes provider, the backend, the vTM
+// foundation, its exposure and the outputs. Any problem stops it before a resource is registered.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { BackendApplication } from "./backend";
-import { Endpoints, endpoints, nodeAddressOutput } from "./endpoints";
+import { ClusterReader } from "./cluster";
+import { Endpoints, UNKNOWN, endpoints } from "./endpoints";
 import { VtmExposure } from "./exposure";
 import { VtmNetworkPolicy } from "./networkPolicy";
 import { VtmFoundation } from "./foundation";
 import { vtmNames } from "../settings/naming";
-import { NodeAddressLookup } from "./nodeAddress";
-import { Settings } from "../settings/settings";
+import { ClusterFacts, observeCluster } from "./prerequisites";
+import { KubernetesSettings, Settings, readSettings } from "../settings/settings";
 import { settingWarnings } from "../settings/warnings";
 import { planConfiguration } from "../vtm/configuration";
 
 export interface StackOptions {
-    /** Finds a node address for the outputs when `nodeAddress` is not set. */
-    readonly nodeAddressLookup: NodeAddressLookup;
     /** Where the configuration documents, rules and data are. @default config/ */
     readonly configDir?: string;
     /** Reports what does not stop the deployment. @default pulumi.log.warn */
     readonly warn?: (message: string) => void;
+}
+
+export interface ProgramOptions extends StackOptions {
+    /** Connects to the cluster the provider deploys to; undefined when there is none (offline rendering). @default no cluster */
+    readonly cluster?: (kubernetes: KubernetesSettings) => Promise<ClusterReader | undefined>;
 }
 
 export interface StackOutputs extends Endpoints {
@@ -39,9 +44,40 @@ export function kubernetesProvider(settings: Settings): k8s.Provider {
     });
 }
 
-export function createVtmStack(settings: Settings, options: StackOptions): StackOutputs {
-    // Everything is worked out and checked first: a problem stops the program before anything is registered.
-    const { base, config } = planConfiguration(settings, options.configDir);
+/** The program as `pulumi up` runs it (index.ts) and `npm run render` runs it under mocks. */
+export async function runProgram(options: ProgramOptions = {}): Promise<StackOutputs> {
+    const settings = readSettings();
+    const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));
+    // Checked before the cluster is asked anything: bad settings or documents stop here.
+    const plan = planConfiguration(settings, options.configDir);
+    const facts = await readCluster(settings, options, warn);
+    return createVtmStack(settings, { ...options, warn }, facts, plan);
+}
+
+async function readCluster(settings: Settings, options: ProgramOptions, warn: (message: string) => void): Promise<ClusterFacts | undefined> {
+    let reader: ClusterReader | undefined;
+    try {
+        reader = await options.cluster?.(settings.kubernetes);
+    } catch (err) {
+        warn(`Could not read the cluster (${(err as Error).message}): its prerequisites are not checked and the node address is unknown`);
+        return undefined;
+    }
+    return reader && observeCluster(settings, reader, warn);
+}
+
+/** The first node's first address, as the seed README's `kubectl get nodes -o jsonpath=…` finds it. */
+function nodeAddress(settings: Settings, facts: ClusterFacts | undefined): string {
+    return settings.nodeAddress ?? facts?.nodes.flatMap((n) => n.addresses)[0] ?? UNKNOWN.nodeAddress;
+}
+
+/** Registers everything; the configuration is planned (and checked) first unless given. */
+export function createVtmStack(
+    settings: Settings,
+    options: StackOptions = {},
+    facts?: ClusterFacts,
+    plan: ReturnType<typeof planConfiguration> = planConfiguration(settings, options.configDir),
+): StackOutputs {
+    const { base, config } = plan;
     const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));
     for (const warning of [...config.warnings, ...settingWarnings(settings)]) warn(warning);
 
@@ -82,6 +118,8 @@ export function createVtmStack(settings: Settings, options: StackOptions): Stack
             },
             extraEnv: settings.extraEnv,
             availability: settings.availability,
+            // Room for a host-network pod to start before one stops: a node no traffic manager holds.
+            roomToSurge: facts?.eligibleNodes !== undefined && facts.eligibleNodes > settings.replicas,
             wait: settings.wait,
         },
         opts,
@@ -94,6 +132,15 @@ export function createVtmStack(settings: Settings, options: StackOptions): Stack
     if (settings.networkPolicy.enabled) {
         new VtmNetworkPolicy(`${names.prefix}-network-policy`, { foundation, ...settings.networkPolicy }, opts);
     }
-    const node = nodeAddressOutput(settings.nodeAddress, options.nodeAddressLookup);
+    const node = pulumi.output(nodeAddress(settings, facts));
     return { ...endpoints(node, foundation, exposure), adminPassword: foundation.adminPassword, namespace };
+}
+
+/**
+ * The stack outputs as `pulumi stack output` shows them: an output a mode does not have (serviceNodePort
+ * outside NodePort mode, serviceEndpoint with no services) is left out rather than exported undefined,
+ * which the engine would warn about at every update.
+ */
+export function stackOutputs(outputs: StackOutputs): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));
 }

@@ -124,10 +124,10 @@ export interface MockRun {
 }
 
 /** Runs a program under the mock runtime and waits until every resource it registers is recorded. */
-export async function runMocked<T>(recorder: Recorder, run: MockRun, program: () => T): Promise<T> {
+export async function runMocked<T>(recorder: Recorder, run: MockRun, program: () => T | Promise<T>): Promise<T> {
     await pulumi.runtime.setMocks(recorder.mocks, run.project, run.stack, run.preview ?? false);
     pulumi.runtime.setAllConfig(run.config, run.secretKeys);
-    const result = program();
+    const result = await program();
     // Waits for every registration, not only those that the program's outputs depend on.
     await pulumi.runtime.disconnect();
     return result;

@@ -8,9 +8,8 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_KEYS } from "../settings/defaults";
-import { NodeAddressLookup, noNodeAddress } from "../components/nodeAddress";
-import { readSettings } from "../settings/settings";
-import { createVtmStack } from "../components/stack";
+import { ClusterReader } from "../components/cluster";
+import { runProgram } from "../components/stack";
 import { MockOptions, Recorder, runMocked } from "./mockRuntime";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -25,8 +24,8 @@ export interface RenderOptions {
     /** Run as `pulumi preview` does (isDryRun). @default false */
     readonly preview?: boolean;
     readonly mock?: MockOptions;
-    /** @default a lookup that asks no cluster */
-    readonly nodeAddressLookup?: NodeAddressLookup;
+    /** The cluster to read as a deployment would (node addresses, prerequisites). @default none: rendering is offline */
+    readonly cluster?: ClusterReader;
     readonly projectDir?: string;
     /** Where the configuration documents and data are. @default config/ */
     readonly configDir?: string;
@@ -170,9 +169,10 @@ function omittedSecretNote(secret: Record<string, any>): string {
 export async function render(options: RenderOptions = {}, recorder = new Recorder(options.mock)): Promise<RenderResult> {
     const { project, config, secretKeys, notes } = stackConfig(options);
     const run = { project, stack: options.stack ?? "render", config, secretKeys, preview: options.preview };
+    const cluster = options.cluster;
     const stack = await runMocked(recorder, run, () =>
-        createVtmStack(readSettings(), {
-            nodeAddressLookup: options.nodeAddressLookup ?? noNodeAddress,
+        runProgram({
+            cluster: cluster && (async () => cluster),
             configDir: options.configDir,
             warn: (message) => notes.push(`warning: ${message}`),
         }),

@@ -72,6 +72,13 @@ export function selectorLabels(app: string): Record<string, string> {
     return { app };
 }
 
+/**
+ * Marks the traffic manager's host-network pods, so that their "one per node" rule matches only each
+ * other: a pod of another exposure mode may share a node with one, which lets a switch out of
+ * HostNetwork start its new pods before the old ones stop. Not part of any selector.
+ */
+export const HOST_NETWORK_LABEL = { "vtm-kubernetes/host-network": "true" } as const;
+
 /** Labels for an object's metadata: the selector set plus the `app.kubernetes.io/*` recommended labels. */
 export function labels(app: string, appName: string, component: Component): Record<string, string> {
     return {

@@ -16,7 +16,7 @@ import { configWith, find, KubeObject, renderDev, vtmObject, watchedDocuments } 
 async function refusedWith(configDir: string, set: Record<string, string> = {}): Promise<string[]> {
     const recorder = new Recorder();
     let problems: readonly string[] | undefined;
-    await render({ stack: "dev", configDir, set, nodeAddressLookup: async () => undefined }, recorder).catch((err) => {
+    await render({ stack: "dev", configDir, set }, recorder).catch((err) => {
         assert.ok(err instanceof DocumentError, String(err));
         problems = err.problems;
     });

@@ -97,7 +97,8 @@ describe("exposure: HostNetwork", () => {
         assert.strictEqual(spec.hostNetwork, true);
         assert.strictEqual(spec.dnsPolicy, "ClusterFirstWithHostNet");
         assert.deepStrictEqual(container(vtm).securityContext.capabilities.add, ["SYS_RESOURCE", "NET_ADMIN"]);
-        assert.deepStrictEqual(vtm.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+        // One replica on three nodes: the new pod starts on a free node before the old one stops.
+        assert.deepStrictEqual(vtm.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
     });
 
     it("creates neither the data Service nor the admin Service", () => {

@@ -16,6 +16,7 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { Recorder, MockOptions } from "../scripts/mockRuntime";
+import { fakeCluster } from "./fakeCluster";
 import { RenderOptions, RenderResult, render } from "../scripts/render";
 
 export type KubeObject = Record<string, any>;
@@ -26,7 +27,7 @@ export function renderDev(set: Record<string, string> = {}, options: Partial<Ren
         stack: "dev",
         set,
         includeSecrets: true,
-        nodeAddressLookup: async () => "203.0.113.7",
+        cluster: fakeCluster(),
         ...options,
         mock: { simulateCluster: true, ...mock },
     });
@@ -36,7 +37,7 @@ export function renderDev(set: Record<string, string> = {}, options: Partial<Ren
 export async function renderRefused(set: Record<string, string>, options: Partial<RenderOptions> = {}): Promise<{ message: string; recorder: Recorder }> {
     const recorder = new Recorder({ simulateCluster: true });
     try {
-        await render({ stack: "dev", set, nodeAddressLookup: async () => "203.0.113.7", ...options }, recorder);
+        await render({ stack: "dev", set, cluster: fakeCluster(), ...options }, recorder);
     } catch (err) {
         return { message: (err as Error).message, recorder };
     }

@@ -1,45 +1,91 @@
-// The entry point `pulumi up` runs: it reads the stack configuration and exports the outputs users
-// read with `pulumi stack output`. Loaded once, as the Pulumi language host loads it.
+// The entry point `pulumi up` runs, run the way the Pulumi language host runs it (the module's export
+// is called inside runInPulumiStack, and the Stack resource turns its result into stack outputs), with
+// the real Kubernetes client reading a stand-in API server.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as pulumi from "@pulumi/pulumi";
 import { Recorder, runMocked } from "../scripts/mockRuntime";
 import { PROJECT_DIR, stackConfig } from "../scripts/render";
+import { FakeApiServer, apiNode, startFakeApiServer } from "./fakeApiServer";
 
-async function value(output: pulumi.Output<unknown>): Promise<unknown> {
-    return new Promise((resolve) => output.apply((v) => (resolve(v), v)));
+async function value(output: unknown): Promise<unknown> {
+    return pulumi.Output.isInstance(output) ? new Promise((resolve) => (output as pulumi.Output<unknown>).apply((v) => (resolve(v), v))) : output;
+}
+
+/** Runs index.ts as the language host does; returns the stack outputs, the resources and the warnings printed. */
+async function runIndex(set: Record<string, string>): Promise<{ outputs: Record<string, unknown>; recorder: Recorder; warnings: string[] }> {
+    const recorder = new Recorder({ simulateCluster: true });
+    const { project, config, secretKeys } = stackConfig({ stack: "dev", set });
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+    try {
+        const outputs = await runMocked(recorder, { project, stack: "dev", config, secretKeys }, () =>
+            pulumi.runtime.runInPulumiStack(async () => {
+                const program = require("../index");
+                return program instanceof Function ? program() : program;
+            }),
+        );
+        return { outputs: (outputs ?? {}) as Record<string, unknown>, recorder, warnings };
+    } finally {
+        console.warn = warn;
+    }
 }
 
 describe("index.ts", () => {
-    let program: typeof import("../index");
-    const recorder = new Recorder({ simulateCluster: true });
+    let api: FakeApiServer;
 
     before(async () => {
-        const { project, config, secretKeys } = stackConfig({ stack: "dev", set: { nodeAddress: "192.0.2.50", exposure: "NodePort" } });
-        // As the language host runs it: the module's top level is the program.
-        program = await runMocked(recorder, { project, stack: "dev", config, secretKeys }, () => require("../index"));
+        api = await startFakeApiServer({
+            nodes: [apiNode("kind-worker", "172.18.0.3"), apiNode("kind-worker2", "172.18.0.4")],
+            namespaces: ["default"],
+            priorityClasses: [],
+            secrets: {},
+            configMaps: {},
+        });
     });
+    after(() => api.close());
 
-    it("exports the documented stack outputs", async () => {
-        assert.deepStrictEqual(Object.keys(program).filter((k) => k !== "__esModule").sort(), [
-            "adminPassword",
-            "adminUrl",
-            "namespace",
-            "restApiUrl",
-            "serviceEndpoint",
-            "serviceEndpoints",
-            "serviceNodePort",
-        ]);
-        assert.match(String(await value(program.serviceEndpoint!)), /^http:\/\/192\.0\.2\.50:3\d{4}$/);
-        assert.deepStrictEqual(Object.keys((await value(program.serviceEndpoints)) as object), ["example-service"]);
-        assert.match(String(await value(program.adminUrl)), /^https:\/\/192\.0\.2\.50:3\d{4}$/);
-        assert.strictEqual(program.namespace, "default");
-        assert.strictEqual(await pulumi.isSecret(program.adminPassword), true);
-    });
+    const outputsOf = (mode: string) => runIndex({ exposure: mode, replicas: "2", "kubernetes:kubeconfig": api.kubeconfig });
 
-    it("deploys the stack the configuration describes", () => {
+    it("gives the documented stack outputs in NodePort mode, with the node address read from the cluster", async () => {
+        const { outputs, recorder, warnings } = await outputsOf("NodePort");
+        assert.deepStrictEqual(Object.keys(outputs).sort(), ["adminPassword", "adminUrl", "namespace", "restApiUrl", "serviceEndpoint", "serviceEndpoints", "serviceNodePort"]);
+        assert.match(String(await value(outputs.serviceEndpoint)), /^http:\/\/172\.18\.0\.3:3\d{4}$/);
+        assert.strictEqual(String(await value(outputs.serviceEndpoint)), `http://172.18.0.3:${await value(outputs.serviceNodePort)}`);
+        assert.deepStrictEqual(Object.keys((await value(outputs.serviceEndpoints)) as object), ["example-service"]);
+        assert.match(String(await value(outputs.adminUrl)), /^https:\/\/172\.18\.0\.3:3\d{4}$/);
+        assert.strictEqual(outputs.namespace, "default");
+        // runInPulumiStack hands back plain values (the engine keeps secrets secret; secrets.test.ts checks the flag).
+        const secret = recorder.kubernetesObjects().find((o) => o.kind === "Secret" && o.metadata.name.startsWith("vtm-admin-login-credentials-"));
+        assert.strictEqual(await value(outputs.adminPassword), secret?.stringData["vtm-admin-password"]);
+        assert.deepStrictEqual(warnings, []);
         const kinds = recorder.kubernetesObjects().map((o) => `${o.kind}/${o.metadata.name}`);
         assert.ok(kinds.includes("Deployment/vtm") && kinds.includes("Service/vtm-services"), kinds.join(", "));
+        assert.ok(api.requests.includes("/api/v1/nodes") && api.requests.includes("/api/v1/namespaces/default"), api.requests.join(", "));
+    });
+
+    for (const mode of ["LoadBalancer", "HostNetwork"]) {
+        it(`leaves serviceNodePort out in ${mode} mode instead of exporting it undefined, so the engine has nothing to warn about`, async () => {
+            const { outputs, warnings } = await outputsOf(mode);
+            assert.deepStrictEqual(Object.keys(outputs).sort(), ["adminPassword", "adminUrl", "namespace", "restApiUrl", "serviceEndpoint", "serviceEndpoints"]);
+            assert.deepStrictEqual(warnings, []);
+        });
+    }
+
+    it("leaves serviceEndpoint out when there are no services", async () => {
+        const { outputs, warnings } = await runIndex({ services: "{}", "kubernetes:kubeconfig": api.kubeconfig });
+        assert.strictEqual("serviceEndpoint" in outputs, false);
+        assert.deepStrictEqual(await value(outputs.serviceEndpoints), {});
+        assert.deepStrictEqual(warnings, []);
+    });
+
+    it("stops before registering anything when the cluster lacks a prerequisite, naming it", async () => {
+        await assert.rejects(runIndex({ namespace: "shop", priorityClassName: "vtm-critical", "kubernetes:kubeconfig": api.kubeconfig }), (err: Error) => {
+            assert.match(err.message, /namespace: Namespace 'shop' does not exist/);
+            assert.match(err.message, /priorityClassName: PriorityClass 'vtm-critical' does not exist/);
+            return true;
+        });
     });
 
     it("loads under the options the Pulumi language host gives ts-node (tsconfig.pulumi.json, transpile only)", function () {
@@ -47,7 +93,7 @@ describe("index.ts", () => {
         // As sdk/nodejs/cmd/run does when Pulumi.yaml names tsconfig.pulumi.json, whose noCheck means transpileOnly.
         const script =
             "require('ts-node').register({ transpileOnly: true, project: 'tsconfig.pulumi.json', compilerOptions: {} });" +
-            "try { require('./index.ts'); } catch (e) { console.log(e.message); process.exit(3); }";
+            "require('./index.ts')().catch((e) => { console.log(e.message); process.exit(3); });";
         const run = spawnSync("node", ["-e", script], {
             cwd: PROJECT_DIR,
             encoding: "utf8",

@@ -169,15 +169,22 @@ describe("pod security defaults and host networking", () => {
         assert.deepStrictEqual(podSpec(r).securityContext, { seccompProfile: { type: "RuntimeDefault" } });
     });
 
-    it("on the host network adds NET_ADMIN, forbids two pods per node and never surges", async () => {
+    it("on the host network adds NET_ADMIN, forbids two host-network pods per node, and with a pod on every node stops one first", async () => {
         const r = await renderDev({ exposure: "HostNetwork", replicas: "3", security: '{"dropAllCapabilities": true, "extraCapabilities": ["SYS_PTRACE"]}' });
         const caps = container(deployment(r)).securityContext.capabilities;
         assert.ok(caps.add.includes("NET_ADMIN") && caps.add.includes("SYS_PTRACE"));
         const selector = deployment(r).spec.selector.matchLabels;
+        const labels = deployment(r).spec.template.metadata.labels;
+        // The rule matches host-network pods only: the pod carries a label its Deployment does not select on.
+        assert.strictEqual(labels["vtm-kubernetes/host-network"], "true");
+        assert.strictEqual(selector["vtm-kubernetes/host-network"], undefined);
         assert.deepStrictEqual(podSpec(r).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution, [
-            { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" },
+            { labelSelector: { matchLabels: { ...selector, "vtm-kubernetes/host-network": "true" } }, topologyKey: "kubernetes.io/hostname" },
         ]);
-        assert.deepStrictEqual(deployment(r).spec.strategy.rollingUpdate, { maxUnavailable: 1, maxSurge: 0 });
+        // Three replicas on the fake cluster's three nodes: no node to spare.
+        assert.deepStrictEqual(deployment(r).spec.strategy.rollingUpdate, { maxUnavailable: 1, maxSurge: 1 });
+        // Pods of the other modes carry no such label, so the rule never holds them back.
+        assert.strictEqual(deployment(await renderDev({ replicas: "3" })).spec.template.metadata.labels["vtm-kubernetes/host-network"], undefined);
     });
 
     it("keeps the user's affinity and adds the host-network rule to it", async () => {

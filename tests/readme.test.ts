@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR, render } from "../scripts/render";
+import { fakeCluster } from "./fakeCluster";
 import { find, outputValue, validateSchema, vtmObject } from "./helpers";
 
 const README = fs.readFileSync(path.join(PROJECT_DIR, "docs", "configuration.md"), "utf8");
@@ -28,7 +29,7 @@ export function projectWith(stack: string, text: string): string {
 describe("README examples", () => {
     it("the services and pools stack file (Pulumi.shop.yaml) renders HTTP, HTTPS and UDP services over several pools", async () => {
         const projectDir = projectWith("shop", readmeBlock("A whole stack file, `Pulumi.shop.yaml`"));
-        const r = await render({ stack: "shop", projectDir, includeSecrets: true, nodeAddressLookup: async () => "203.0.113.7", mock: { simulateCluster: true } });
+        const r = await render({ stack: "shop", projectDir, includeSecrets: true, cluster: fakeCluster(), mock: { simulateCluster: true } });
         for (const o of r.objects) validateSchema(o);
         assert.deepStrictEqual(Object.keys(outputValue(r, "serviceEndpoints") as object).sort(), ["api", "dns", "secure", "web"]);
         assert.strictEqual(vtmObject(r.objects, "virtual_servers", "secure").properties.ssl.server_cert_default, "shop-tls");

@@ -1,0 +1,139 @@
+// What the program reads of the cluster before it registers anything: the nodes (for the endpoint
+// outputs' address and the room a host-network rollout has) and the objects the stack refers to but
+// does not create (prerequisites.ts). The Kubernetes provider cannot list or read such objects, so this
+// asks the API server with @kubernetes/client-node, with the provider's kubeconfig and context, read-only
+// and bounded in time. Tests pass their own ClusterReader.
+import * as fs from "fs";
+import * as os from "os";
+import { KubernetesSettings } from "../settings/settings";
+
+/** A node as far as placement and the endpoint outputs care. */
+export interface ClusterNode {
+    readonly name: string;
+    /** status.addresses in the node's order. */
+    readonly addresses: readonly string[];
+    readonly labels: Readonly<Record<string, string>>;
+    readonly unschedulable: boolean;
+    readonly taints: readonly { readonly key: string; readonly value?: string; readonly effect: string }[];
+}
+
+/** An existing object the stack refers to: the keys of its data (never the values). */
+export interface ObjectKeys {
+    /** A Secret's type; undefined for a ConfigMap. */
+    readonly type?: string;
+    readonly keys: readonly string[];
+}
+
+/** Read-only questions to the cluster; "missing" is undefined or false, any other failure throws. */
+export interface ClusterReader {
+    nodes(): Promise<readonly ClusterNode[]>;
+    namespaceExists(name: string): Promise<boolean>;
+    priorityClassExists(name: string): Promise<boolean>;
+    secret(namespace: string, name: string): Promise<ObjectKeys | undefined>;
+    configMap(namespace: string, name: string): Promise<ObjectKeys | undefined>;
+}
+
+/** How long the whole read may take before the program goes on without it. */
+export const READ_TIMEOUT_MS = 10_000;
+
+/** What this module uses of @kubernetes/client-node (tests pass a fake). */
+export interface KubeClient {
+    KubeConfig: new () => {
+        loadFromDefault(): void;
+        loadFromFile(file: string): void;
+        loadFromString(contents: string): void;
+        setCurrentContext(context: string): void;
+        makeApiClient<T>(api: new (...args: never[]) => T): T;
+    };
+    CoreV1Api: new (...args: never[]) => CoreApi;
+    SchedulingV1Api: new (...args: never[]) => SchedulingApi;
+}
+
+interface CoreApi {
+    listNode(): Promise<{ items?: RawNode[] }>;
+    readNamespace(p: { name: string }): Promise<unknown>;
+    readNamespacedSecret(p: { name: string; namespace: string }): Promise<{ type?: string; data?: Record<string, string> }>;
+    readNamespacedConfigMap(p: { name: string; namespace: string }): Promise<{ data?: Record<string, string>; binaryData?: Record<string, string> }>;
+}
+
+interface SchedulingApi {
+    readPriorityClass(p: { name: string }): Promise<unknown>;
+}
+
+/** A node as the API returns it (the fields used). */
+export interface RawNode {
+    metadata?: { name?: string; labels?: Record<string, string> };
+    spec?: { unschedulable?: boolean; taints?: { key: string; value?: string; effect: string }[] };
+    status?: { addresses?: { address?: string }[] };
+}
+
+export function clusterNode(raw: RawNode): ClusterNode {
+    return {
+        name: raw.metadata?.name ?? "",
+        addresses: (raw.status?.addresses ?? []).flatMap((a) => (a.address ? [a.address] : [])),
+        labels: raw.metadata?.labels ?? {},
+        unschedulable: raw.spec?.unschedulable === true,
+        taints: (raw.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+    };
+}
+
+/** `kubernetes:kubeconfig` holds either a file's contents or its path, as for the provider. */
+function loadKubeconfig(config: InstanceType<KubeClient["KubeConfig"]>, kubeconfig: string | undefined): void {
+    if (kubeconfig === undefined) {
+        config.loadFromDefault();
+    } else if (/\n|^\s*[{]|^\s*apiVersion:/.test(kubeconfig)) {
+        config.loadFromString(kubeconfig);
+    } else {
+        const file = kubeconfig.replace(/^~(?=$|\/)/, os.homedir());
+        if (!fs.existsSync(file)) throw new Error(`kubeconfig file ${file} does not exist`);
+        config.loadFromFile(file);
+    }
+}
+
+/** A 404 is an answer ("not there"); anything else is a failure to read. */
+async function unlessMissing<T>(read: Promise<T>): Promise<T | undefined> {
+    try {
+        return await read;
+    } catch (err) {
+        if ((err as { code?: number }).code === 404) return undefined;
+        throw err;
+    }
+}
+
+/** A reader of the cluster the provider deploys to; undefined when the provider renders to a directory. */
+export async function kubernetesCluster(
+    kube: KubernetesSettings,
+    loadClient: () => Promise<KubeClient> = () => import("@kubernetes/client-node") as unknown as Promise<KubeClient>,
+): Promise<ClusterReader | undefined> {
+    if (kube.renderYamlToDirectory !== undefined) return undefined; // rendering: there is no cluster
+    const client = await loadClient();
+    const config = new client.KubeConfig();
+    loadKubeconfig(config, kube.kubeconfig);
+    if (kube.context !== undefined) config.setCurrentContext(kube.context);
+    const core = config.makeApiClient(client.CoreV1Api);
+    const scheduling = config.makeApiClient(client.SchedulingV1Api);
+    return {
+        nodes: async () => ((await core.listNode()).items ?? []).map(clusterNode),
+        namespaceExists: async (name) => (await unlessMissing(core.readNamespace({ name }))) !== undefined,
+        priorityClassExists: async (name) => (await unlessMissing(scheduling.readPriorityClass({ name }))) !== undefined,
+        secret: async (namespace, name) => {
+            const secret = await unlessMissing(core.readNamespacedSecret({ name, namespace }));
+            // Only the key names leave this function; the values are dropped here.
+            return secret && { type: secret.type, keys: Object.keys(secret.data ?? {}) };
+        },
+        configMap: async (namespace, name) => {
+            const cm = await unlessMissing(core.readNamespacedConfigMap({ name, namespace }));
+            return cm && { keys: [...Object.keys(cm.data ?? {}), ...Object.keys(cm.binaryData ?? {})] };
+        },
+    };
+}
+
+/** Rejects after `ms` with a message that says so; the timer never keeps the process alive. */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from the API server in ${ms / 1000} s`)), ms);
+        timer.unref?.();
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,233 @@
+// What the program reads of the cluster before it registers anything (components/cluster.ts and
+// prerequisites.ts): the nodes, for the endpoint outputs and a host-network rollout's room, and every
+// object the stack refers to but does not create. Missing ones are named, all at once, and nothing is
+// registered; a cluster that cannot be read is said so, and the deployment goes on.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { KubeClient, kubernetesCluster } from "../components/cluster";
+import { Recorder } from "../scripts/mockRuntime";
+import { render } from "../scripts/render";
+import { FakeApiServer, apiNode, startFakeApiServer } from "./fakeApiServer";
+import { fakeCluster, node } from "./fakeCluster";
+import { find, outputValue, renderDev } from "./helpers";
+
+/** Renders with a cluster and expects a refusal; returns the listed problems and what was registered. */
+async function refusedBy(cluster: ReturnType<typeof fakeCluster>, set: Record<string, string>): Promise<{ problems: string[]; heading: string; recorder: Recorder }> {
+    const recorder = new Recorder({ simulateCluster: true });
+    try {
+        await render({ stack: "dev", set, cluster }, recorder);
+    } catch (err) {
+        const [heading, ...lines] = (err as Error).message.split("\n");
+        return { heading, problems: lines.map((l) => l.replace(/^ {2}- /, "")), recorder };
+    }
+    throw new Error(`accepted: ${JSON.stringify(set)}`);
+}
+
+describe("cluster: connecting with the provider's settings", () => {
+    interface Calls {
+        loaded: string[];
+        context?: string;
+    }
+    /** A stand-in for @kubernetes/client-node that records how it was configured. */
+    function fakeClient(calls: Calls): KubeClient {
+        class KubeConfig {
+            loadFromDefault() {
+                calls.loaded.push("default");
+            }
+            loadFromFile(file: string) {
+                calls.loaded.push(`file:${file}`);
+            }
+            loadFromString(contents: string) {
+                calls.loaded.push(`string:${contents.length}`);
+            }
+            setCurrentContext(context: string) {
+                calls.context = context;
+            }
+            makeApiClient() {
+                return { listNode: async () => ({ items: [] }) };
+            }
+        }
+        return { KubeConfig, CoreV1Api: class {}, SchedulingV1Api: class {} } as unknown as KubeClient;
+    }
+
+    it("uses the default kubeconfig and the provider's context", async () => {
+        const calls: Calls = { loaded: [] };
+        await kubernetesCluster({ context: "kind-vtm" }, async () => fakeClient(calls));
+        assert.deepStrictEqual(calls, { loaded: ["default"], context: "kind-vtm" });
+    });
+
+    it("reads kubernetes:kubeconfig as a path (with ~) or as the file's contents, as the provider does", async () => {
+        const home = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-home-"));
+        fs.writeFileSync(path.join(home, "config"), "apiVersion: v1\n");
+        const original = process.env.HOME;
+        process.env.HOME = home;
+        try {
+            const calls: Calls = { loaded: [] };
+            await kubernetesCluster({ kubeconfig: "~/config" }, async () => fakeClient(calls));
+            await kubernetesCluster({ kubeconfig: "apiVersion: v1\nkind: Config\n" }, async () => fakeClient(calls));
+            assert.deepStrictEqual(calls.loaded, [`file:${path.join(home, "config")}`, "string:28"]);
+            await assert.rejects(kubernetesCluster({ kubeconfig: "/nonexistent/kubeconfig" }, async () => fakeClient(calls)), /kubeconfig file \/nonexistent\/kubeconfig does not exist/);
+        } finally {
+            process.env.HOME = original;
+        }
+    });
+
+    it("asks no cluster when the provider renders to a directory", async () => {
+        let loaded = false;
+        const reader = await kubernetesCluster({ renderYamlToDirectory: "out" }, async () => ((loaded = true), fakeClient({ loaded: [] })));
+        assert.strictEqual(reader, undefined);
+        assert.strictEqual(loaded, false);
+    });
+});
+
+describe("cluster: the real client against an API server", () => {
+    let api: FakeApiServer;
+    before(async () => {
+        api = await startFakeApiServer({
+            nodes: [apiNode("worker-a", "10.1.0.5", { "topology.kubernetes.io/zone": "a" }), apiNode("worker-b", "10.1.0.6")],
+            namespaces: ["shop"],
+            priorityClasses: ["vtm-critical"],
+            secrets: { "shop/shop-tls": { type: "kubernetes.io/tls", data: { "tls.crt": "Q0VSVA==", "tls.key": "S0VZ" } } },
+            configMaps: { "shop/extra": { data: { "a.yaml": "x" }, binaryData: { "b.bin": "AA==" } } },
+        });
+    });
+    after(() => api.close());
+
+    it("reads nodes, objects and their keys (never the values), and tells a missing object from a present one", async () => {
+        const reader = (await kubernetesCluster({ kubeconfig: api.kubeconfig }))!;
+        const nodes = await reader.nodes();
+        assert.deepStrictEqual(nodes.map((n) => [n.name, n.addresses, n.labels["topology.kubernetes.io/zone"]]), [["worker-a", ["10.1.0.5"], "a"], ["worker-b", ["10.1.0.6"], undefined]]);
+        assert.strictEqual(await reader.namespaceExists("shop"), true);
+        assert.strictEqual(await reader.namespaceExists("nope"), false);
+        assert.strictEqual(await reader.priorityClassExists("vtm-critical"), true);
+        assert.strictEqual(await reader.priorityClassExists("nope"), false);
+        assert.deepStrictEqual(await reader.secret("shop", "shop-tls"), { type: "kubernetes.io/tls", keys: ["tls.crt", "tls.key"] });
+        assert.strictEqual(await reader.secret("shop", "nope"), undefined);
+        assert.deepStrictEqual(await reader.configMap("shop", "extra"), { keys: ["a.yaml", "b.bin"] });
+    });
+
+    it("a cluster that refuses the connection is reported as a warning, and the outputs say the address is unknown", async function () {
+        this.timeout(20_000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-kube-"));
+        const kubeconfig = path.join(dir, "config");
+        fs.writeFileSync(kubeconfig, fs.readFileSync(api.kubeconfig, "utf8").replace(/127\.0\.0\.1:\d+/, "127.0.0.1:1"));
+        const reader = (await kubernetesCluster({ kubeconfig }))!;
+        const r = await render({ stack: "dev", cluster: reader, set: { exposure: "HostNetwork" } });
+        assert.strictEqual(r.outputs.serviceEndpoint.value, "http://<node-address>:80");
+        const warning = r.notes.find((n) => n.includes("Could not read the cluster"));
+        assert.match(String(warning), /ECONNREFUSED/);
+        assert.match(String(warning), /pulumi config set nodeAddress <address>/);
+    });
+});
+
+describe("cluster: the node address and the rollout's room", () => {
+    it("takes the first node's first address, as the seed README's jsonpath does, during preview too", async () => {
+        const cluster = fakeCluster({ nodes: [node(0, {}, { addresses: ["198.51.100.4", "node-0"] }), node(1)] });
+        const up = await renderDev({}, { cluster });
+        assert.match(String(up.outputs.serviceEndpoint.value), /^http:\/\/198\.51\.100\.4:\d+$/);
+        // In preview a nodePort is not allocated yet, but on the host network the whole address is known.
+        const preview = await render({ stack: "dev", preview: true, cluster, set: { exposure: "HostNetwork" } });
+        assert.deepStrictEqual(preview.outputs.adminUrl, { value: "https://198.51.100.4:9090", secret: false, known: true });
+    });
+
+    it("shows <node-address> when no cluster is read (offline rendering)", async () => {
+        const r = await render({ stack: "dev", set: { exposure: "HostNetwork" } });
+        assert.strictEqual(r.outputs.serviceEndpoint.value, "http://<node-address>:80");
+        assert.strictEqual(r.outputs.adminUrl.value, "https://<node-address>:9090");
+    });
+
+    const strategy = async (replicas: number, nodes: number, set: Record<string, string> = {}) => {
+        const cluster = fakeCluster({ nodes: Array.from({ length: nodes }, (_, i) => node(i)) });
+        const r = await renderDev({ exposure: "HostNetwork", replicas: String(replicas), ...set }, { cluster });
+        return find(r.objects, "Deployment", "vtm").spec.strategy.rollingUpdate;
+    };
+
+    it("on the host network, a new pod starts before an old one stops when a node is free for it", async () => {
+        assert.deepStrictEqual(await strategy(2, 3), { maxSurge: 1, maxUnavailable: 0 });
+        assert.deepStrictEqual(await strategy(1, 2), { maxSurge: 1, maxUnavailable: 0 });
+    });
+
+    it("on the host network with a pod on every node, an old pod stops first (availability.maxUnavailable at a time)", async () => {
+        assert.deepStrictEqual(await strategy(3, 3), { maxSurge: 1, maxUnavailable: 1 });
+        assert.deepStrictEqual(await strategy(3, 3, { "availability.maxUnavailable": "2" }), { maxSurge: 1, maxUnavailable: 2 });
+        // Nodes that the pods may not use leave no room either.
+        const tainted = fakeCluster({ nodes: [node(0), node(1), node(2, {}, { taints: [{ key: "dedicated", value: "db", effect: "NoSchedule" }] })] });
+        const r = await renderDev({ exposure: "HostNetwork", replicas: "2" }, { cluster: tainted });
+        assert.deepStrictEqual(find(r.objects, "Deployment", "vtm").spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 1 });
+    });
+
+    it("without a cluster to ask, assumes there is no node to spare", async () => {
+        const r = await render({ stack: "dev", set: { exposure: "HostNetwork" } });
+        assert.deepStrictEqual(find(r.objects, "Deployment", "vtm").spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 1 });
+    });
+});
+
+describe("cluster: prerequisites are named before anything is registered", () => {
+    it("names every missing object with the setting that refers to it, at once", async () => {
+        const cluster = fakeCluster({ missing: ["Namespace/shop", "PriorityClass/vtm-critical", "Secret/shop-tls", "Secret/regcred", "ConfigMap/extra-docs"] });
+        const { heading, problems, recorder } = await refusedBy(cluster, {
+            namespace: "shop",
+            priorityClassName: "vtm-critical",
+            services: '{"web": {"port": 443, "pool": "discard", "tlsSecret": "shop-tls"}}',
+            imagePullSecrets: '["regcred"]',
+            configMounts: '[{"name": "extra-docs"}]',
+        });
+        assert.strictEqual(heading, "The cluster lacks what the stack needs (5 missing; nothing was deployed or changed):");
+        assert.deepStrictEqual(problems, [
+            "namespace: Namespace 'shop' does not exist; create it first (kubectl create namespace shop)",
+            "priorityClassName: PriorityClass 'vtm-critical' does not exist (kubectl get priorityclasses); create it or unset priorityClassName",
+            "services.web.tlsSecret: Secret 'shop-tls' does not exist in namespace 'shop'; create it first (kubectl -n shop create secret tls shop-tls --cert=<file> --key=<file>)",
+            "imagePullSecrets[0]: Secret 'regcred' does not exist in namespace 'shop'; create it first (kubectl -n shop create secret docker-registry regcred …)",
+            "configMounts[0]: ConfigMap 'extra-docs' does not exist in namespace 'shop'; create it first",
+        ]);
+        assert.deepStrictEqual(recorder.resources, []);
+    });
+
+    it("names a TLS Secret of the wrong type and a mount without the keys its items name", async () => {
+        const cluster = fakeCluster({
+            objects: { "Secret/shop-tls": { type: "Opaque", keys: ["tls.crt", "tls.key"] }, "ConfigMap/extra-data": { keys: ["other"] } },
+        });
+        const { problems } = await refusedBy(cluster, {
+            services: '{"web": {"port": 443, "pool": "discard", "tlsSecret": "shop-tls"}}',
+            dataMounts: '[{"name": "extra-data", "items": [{"key": "geo.csv", "path": "geo.csv"}]}]',
+        });
+        assert.deepStrictEqual(problems, [
+            "services.web.tlsSecret: Secret 'shop-tls' is of type 'Opaque', not kubernetes.io/tls (kubectl -n default create secret tls shop-tls --cert=<file> --key=<file>)",
+            "dataMounts[0]: ConfigMap 'extra-data' has no key 'geo.csv' (it has: other)",
+        ]);
+    });
+
+    it("names placement that would leave pods Pending: no node for the nodeSelector", async () => {
+        const { problems } = await refusedBy(fakeCluster(), { nodeSelector: '{"pool": "edge"}' });
+        assert.deepStrictEqual(problems, ["nodeSelector: the cluster has 3 node(s) and none is schedulable and has the labels pool=edge; the traffic manager's pods could not start anywhere"]);
+    });
+
+    it("names a spread key that no node has, and more host-network replicas than nodes", async () => {
+        const cluster = fakeCluster({ nodes: [node(0), node(1)] });
+        const { problems } = await refusedBy(cluster, { exposure: "HostNetwork", replicas: "3", "availability.spreadTopologyKey": "example.com/rack" });
+        assert.deepStrictEqual(problems, [
+            "availability.spreadTopologyKey: no node the pods may run on has the label 'example.com/rack', so the 3 replicas would not be spread; label the nodes or choose another key (kubernetes.io/hostname spreads over nodes)",
+            "replicas: 3 host-network traffic managers need 3 nodes (one per node), and only 2 can run them; lower replicas to 2 or add nodes",
+        ]);
+    });
+
+    it("counts only nodes the pods may use: cordoned ones and taints not tolerated do not count", async () => {
+        const cluster = fakeCluster({
+            nodes: [node(0), node(1, {}, { unschedulable: true }), node(2, {}, { taints: [{ key: "dedicated", value: "db", effect: "NoSchedule" }] })],
+        });
+        const refused = await refusedBy(cluster, { exposure: "HostNetwork", replicas: "2" });
+        assert.match(refused.problems[0], /^replicas: 2 host-network traffic managers need 2 nodes \(one per node\), and only 1 can run them/);
+        const tolerated = await renderDev({ exposure: "HostNetwork", replicas: "2", tolerations: '[{"key": "dedicated", "operator": "Equal", "value": "db", "effect": "NoSchedule"}]' }, { cluster });
+        assert.strictEqual(find(tolerated.objects, "Deployment", "vtm").spec.replicas, 2);
+    });
+
+    it("a stack whose prerequisites exist is not held back, and the objects it creates itself are not asked for", async () => {
+        const cluster = fakeCluster();
+        const r = await renderDev({ services: '{"web": {"port": 443, "pool": "discard", "tlsSecret": "shop-tls"}}' }, { cluster });
+        assert.ok(find(r.objects, "Deployment", "vtm"));
+        assert.deepStrictEqual(cluster.asked.filter((a) => a !== "nodes").sort(), ["Namespace/default", "Secret/shop-tls"]);
+        assert.strictEqual(outputValue(r, "namespace"), "default");
+    });
+});
