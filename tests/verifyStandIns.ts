@@ -31,7 +31,7 @@ export function selfSigned(): { key: string; cert: string } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-verify-tls-"));
     const key = path.join(dir, "key.pem");
     const cert = path.join(dir, "cert.pem");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=vtm-standin"], { stdio: "ignore" });
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=vtm-standin", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
     certificate = { key: fs.readFileSync(key, "utf8"), cert: fs.readFileSync(cert, "utf8") };
     fs.rmSync(dir, { recursive: true, force: true });
     return certificate;
@@ -181,7 +181,7 @@ export interface FakeClusterOptions {
     readonly objects: KubeObject[];
     readonly pods: PodState[];
     /** Where a port-forward to any pod leads: the stand-in's port, or a port where nothing listens. */
-    readonly forwardTo: () => number;
+    forwardTo: () => number;
     readonly nodes?: string[];
     /** nodePorts to report instead of the allocated ones: `<service>/<port name>` → port. */
     readonly nodePorts?: Record<string, number>;
@@ -291,23 +291,23 @@ export async function closedPort(): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The same cluster as a Kubernetes API server on 127.0.0.1 (HTTP), for @kubernetes/client-node
+// The same cluster as a Kubernetes API server on 127.0.0.1, for @kubernetes/client-node
 
 /** How the fake API server treats port-forward requests. */
 export type PortForwardMode = "tunnel" | "refuse";
 
 /**
- * Answers the few GETs verify makes, from a FakeCluster, and port-forwards over WebSocket with the
+ * Answers, over HTTPS with a certificate for 127.0.0.1, the few GETs verify makes, from a FakeCluster, and port-forwards over WebSocket with the
  * `v4.channel.k8s.io` framing (one byte of channel, the first frame of each channel carrying the port).
  */
 export class FakeApiServer {
-    private server?: http.Server;
+    private server?: https.Server;
     port = 0;
     constructor(readonly cluster: FakeCluster, readonly portForward: PortForwardMode = "tunnel") {}
 
     async start(): Promise<this> {
         const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has("v4.channel.k8s.io") ? "v4.channel.k8s.io" : false) });
-        this.server = http.createServer((req, res) => void this.answer(req, res));
+        this.server = https.createServer(selfSigned(), (req, res) => void this.answer(req, res));
         this.server.on("upgrade", (req, socket, head) => {
             const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/portforward\?ports=(\d+)$/.exec(req.url ?? "");
             if (!m || this.portForward === "refuse") {
@@ -350,7 +350,7 @@ export class FakeApiServer {
             yaml.dump({
                 apiVersion: "v1",
                 kind: "Config",
-                clusters: [{ name: "fake", cluster: { server: `http://127.0.0.1:${this.port}` } }],
+                clusters: [{ name: "fake", cluster: { server: `https://127.0.0.1:${this.port}`, "certificate-authority-data": Buffer.from(selfSigned().cert).toString("base64") } }],
                 users: [{ name: "fake", user: {} }],
                 contexts: [{ name: "fake", context: { cluster: "fake", user: "fake" } }],
                 "current-context": "fake",

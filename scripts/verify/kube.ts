@@ -34,13 +34,17 @@ export function kubeError(err: unknown, timeoutMs: number): Error {
     return new Error(`the Kubernetes API server could not be reached: ${e.message ?? String(err)}`);
 }
 
-/** A per-call option that aborts the request after the timeout. */
-function timeoutOption(timeoutMs: number): k8s.ConfigurationOptions {
-    const pre = async (context: k8s.RequestContext) => {
-        context.setSignal(AbortSignal.timeout(timeoutMs) as unknown as Parameters<k8s.RequestContext["setSignal"]>[0]);
-        return context;
+/** API clients whose every request is aborted after the timeout (the signal is made as each request starts). */
+function apiConfiguration(lib: Client, config: k8s.KubeConfig, server: string, timeoutMs: number): k8s.Configuration {
+    const timeout = {
+        pre: async (context: k8s.RequestContext) => {
+            context.setSignal(AbortSignal.timeout(timeoutMs) as unknown as Parameters<k8s.RequestContext["setSignal"]>[0]);
+            return context;
+        },
+        post: async (response: k8s.ResponseContext) => response,
     };
-    return { middleware: [{ pre, post: async (response: k8s.ResponseContext) => response }], middlewareMergeStrategy: "append" } as unknown as k8s.ConfigurationOptions;
+    // As KubeConfig.makeApiClient does, plus the timeout.
+    return lib.createConfiguration({ baseServer: new lib.ServerConfiguration(server, {}), authMethods: { default: config }, promiseMiddleware: [timeout] });
 }
 
 /** A Cluster for the stack's `kubernetes:kubeconfig` and `kubernetes:context`. */
@@ -51,9 +55,9 @@ export async function kubeCluster(settings: KubernetesSettings, timeoutMs = KUBE
     if (settings.context !== undefined) config.setCurrentContext(settings.context);
     const server = config.getCurrentCluster()?.server;
     if (server === undefined) throw new Error("the kubeconfig has no current cluster: set kubernetes:context or kubernetes:kubeconfig");
-    const core = config.makeApiClient(lib.CoreV1Api);
-    const apps = config.makeApiClient(lib.AppsV1Api);
-    const options = () => timeoutOption(timeoutMs);
+    const configuration = apiConfiguration(lib, config, server, timeoutMs);
+    const core = new lib.CoreV1Api(configuration);
+    const apps = new lib.AppsV1Api(configuration);
     const call = async <T>(request: () => Promise<T>): Promise<T> => {
         try {
             return await request();
@@ -71,18 +75,18 @@ export async function kubeCluster(settings: KubernetesSettings, timeoutMs = KUBE
     };
     return {
         description: `${server} (context ${config.getCurrentContext()})`,
-        deployment: (namespace, name) => read(() => apps.readNamespacedDeployment({ namespace, name }, options())),
-        pods: async (namespace, labelSelector) => (await call(() => core.listNamespacedPod({ namespace, labelSelector }, options()))).items,
+        deployment: (namespace, name) => read(() => apps.readNamespacedDeployment({ namespace, name })),
+        pods: async (namespace, labelSelector) => (await call(() => core.listNamespacedPod({ namespace, labelSelector }))).items,
         podEvents: async (namespace, pod) => {
-            const list = await call(() => core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod}` }, options()));
+            const list = await call(() => core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod}` }));
             const time = (e: k8s.CoreV1Event) => new Date(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp ?? 0).getTime();
             return [...list.items].sort((a, b) => time(a) - time(b));
         },
-        configMap: (namespace, name) => read(() => core.readNamespacedConfigMap({ namespace, name }, options())),
-        secret: (namespace, name) => read(() => core.readNamespacedSecret({ namespace, name }, options())),
-        services: async (namespace, labelSelector) => (await call(() => core.listNamespacedService({ namespace, labelSelector }, options()))).items,
-        nodes: async () => (await call(() => core.listNode({}, options()))).items,
-        podLog: (namespace, name, container, tailLines) => call(() => core.readNamespacedPodLog({ namespace, name, container, tailLines }, options())),
+        configMap: (namespace, name) => read(() => core.readNamespacedConfigMap({ namespace, name })),
+        secret: (namespace, name) => read(() => core.readNamespacedSecret({ namespace, name })),
+        services: async (namespace, labelSelector) => (await call(() => core.listNamespacedService({ namespace, labelSelector }))).items,
+        nodes: async () => (await call(() => core.listNode({}))).items,
+        podLog: (namespace, name, container, tailLines) => call(() => core.readNamespacedPodLog({ namespace, name, container, tailLines })),
         forward: (namespace, pod, port) => portForward(new lib.PortForward(config, true), namespace, pod, port, timeoutMs),
     };
 }
