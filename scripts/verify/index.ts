@@ -135,7 +135,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Verification>
     const settings = stackSettings(stack, projectDir, options.set);
     const cluster = options.cluster ?? (await kubeCluster(settings.kubernetes));
     const reader = options.stackOutputs === undefined ? pulumiOutputs(projectDir) : options.stackOutputs;
-    const read = reader === false ? { note: "the cluster (stack outputs not asked for)" } : await reader(stack);
+    const read = reader === false ? { note: "stack outputs not asked for" } : await reader(stack);
     const endpointSource = read.endpoints ? read.note : `the cluster's Services and nodes (${read.note})`;
     const run: Run = {
         settings,
