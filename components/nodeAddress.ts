@@ -35,7 +35,7 @@ export function firstNodeAddress(nodes: NodeList): string | undefined {
 }
 
 /** `kubernetes:kubeconfig` holds either a file's contents or its path, as for the provider. */
-function loadKubeconfig(config: InstanceType<KubeClient["KubeConfig"]>, kubeconfig: string | undefined): void {
+export function loadKubeconfig(config: Pick<InstanceType<KubeClient["KubeConfig"]>, "loadFromDefault" | "loadFromFile" | "loadFromString">, kubeconfig: string | undefined): void {
     if (kubeconfig === undefined) {
         config.loadFromDefault();
     } else if (/\n|^\s*[{]|^\s*apiVersion:/.test(kubeconfig)) {

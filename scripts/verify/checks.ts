@@ -1,9 +1,9 @@
 // The checks themselves, over the Cluster, RestClient and Probes interfaces: the rollout, the
 // configuration each traffic manager pod really runs, and whether each service answers.
 import type { CoreV1Event, V1Container, V1ContainerStatus, V1Deployment, V1Pod } from "@kubernetes/client-node";
-import { ADMIN_PORTS } from "../../components/defaults";
-import { VtmNames } from "../../components/naming";
-import { ServiceSettings } from "../../components/serviceSettings";
+import { ADMIN_PORTS } from "../../settings/defaults";
+import { VtmNames } from "../../settings/naming";
+import { ServiceSettings } from "../../settings/services";
 import { EndpointPlan, parseEndpoint } from "./endpoints";
 import { ExpectedObject, deployedFiles, differences, expectedObjects, objectLabel, objectPath } from "./expected";
 import { CheckResult, Cluster, Probes, RestClient, RestClientFactory } from "./types";

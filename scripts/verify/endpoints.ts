@@ -3,11 +3,11 @@
 // (the Services the program made, their nodePorts and balancer addresses, the nodes' addresses and,
 // on the host network, the nodes the traffic manager pods run on).
 import type { V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
-import { Exposure } from "../../components/defaults";
+import { Exposure } from "../../settings/defaults";
 import { UNKNOWN, scheme, url } from "../../components/endpoints";
-import { VtmNames } from "../../components/naming";
+import { VtmNames } from "../../settings/naming";
 import { firstNodeAddress } from "../../components/nodeAddress";
-import { ServiceSettings } from "../../components/serviceSettings";
+import { ServiceSettings } from "../../settings/services";
 
 /** One service endpoint to probe, or why it is not probed. */
 export interface EndpointPlan {

@@ -3,9 +3,9 @@
 // in file-name order, and how each object's REST answer compares with what the documents set.
 import * as path from "path";
 import type { V1Pod, V1Volume, V1VolumeProjection } from "@kubernetes/client-node";
-import { DocumentError, IMPORT_DIR, parseDocument } from "../../components/documents";
-import { DATA_DIR } from "../../components/vtmConfig";
-import { FLAT_SECTIONS, NESTED_SECTIONS, SINGLETON_SECTIONS } from "../../components/validation";
+import { DocumentError, IMPORT_DIR, parseDocument } from "../../vtm/documents";
+import { DATA_DIR } from "../../vtm/configuration";
+import { FLAT_SECTIONS, NESTED_SECTIONS, SINGLETON_SECTIONS } from "../../vtm/validation";
 import { Cluster } from "./types";
 
 /** Object types the REST API stores as plain text bodies, not JSON (go-vtm 6.2 sends them TEXT_ONLY_OBJ; facts §1.3). */

@@ -2,8 +2,8 @@
 // to end (rollout, configuration imported per pod, services answering) and, with a wait, tries
 // again until every check holds or the time runs out. Programs and tests call it; scripts/verify.ts
 // is its command line.
-import { ConfigSource, Settings, parseSettings } from "../../components/settings";
-import { vtmNames } from "../../components/naming";
+import { ConfigSource, Settings, parseSettings } from "../../settings/settings";
+import { vtmNames } from "../../settings/naming";
 import { PROJECT_DIR, stackConfig } from "../render";
 import { configurationCheck, rolloutCheck, serviceCheck } from "./checks";
 import { EndpointPlan, StackShape, clusterEndpoints, outputEndpoints } from "./endpoints";
