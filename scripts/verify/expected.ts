@@ -44,7 +44,7 @@ export interface ExpectedObject {
     /** Absent for singletons (global_settings). */
     readonly name?: string;
     /** The document version of its last definition: the REST API version to read it with. */
-    readonly version: string;
+    version: string;
     /** Stored as text (rules and the like): `content` is compared, not properties. */
     readonly raw: boolean;
     /** `group.field` → the value the documents set. */
@@ -186,9 +186,9 @@ export function expectedObjects(files: DeployedFiles, fallbackVersion: string): 
                 if (name === undefined && !SINGLETON_SECTIONS.includes(section)) continue;
                 versions.add(version);
                 const key = `${section}\u0000${name ?? ""}`;
-                const object = objects.get(key) ?? { section, name, version, raw: RAW_TEXT_SECTIONS.has(section), fields: new Map(), sources: [] };
-                objects.set(key, { ...object, version });
-                const current = objects.get(key)!;
+                const current: ExpectedObject = objects.get(key) ?? { section, name, version, raw: RAW_TEXT_SECTIONS.has(section), fields: new Map(), sources: [] };
+                objects.set(key, current);
+                current.version = version; // the last definition's version is the one to read it with
                 current.sources.push(source);
                 if ("content" in entry) current.content = { value: resolveContent(entry.content, files.data), source };
                 if (isMap(entry.properties)) {

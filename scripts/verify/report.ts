@@ -19,7 +19,8 @@ function count(checks: readonly CheckResult[], status: Status): number {
 /** The closing line; it avoids the bare "N passed, N failed" form that CI reads as a test runner's. */
 export function verdict(result: VerifyResult): string {
     const { checks } = result;
-    const tally = `${count(checks, "pass")} checks passed, ${count(checks, "fail")} failed, ${count(checks, "skip")} skipped`;
+    const passed = count(checks, "pass");
+    const tally = `${passed} check${passed === 1 ? "" : "s"} passed, ${count(checks, "fail")} failed, ${count(checks, "skip")} skipped`;
     if (result.ok) return `The stack works: ${tally}.`;
     const waited = result.timedOut ? ` (gave up waiting after ${result.elapsedSeconds} s, ${result.attempts} attempts)` : "";
     return `The stack does not work yet: ${tally}${waited}.`;
