@@ -69,7 +69,7 @@ export function podProblem(pod: V1Pod, events: readonly CoreV1Event[], names: Vt
     if (waiting?.reason && /ImagePull|ErrImage|InvalidImageName/.test(waiting.reason)) {
         return `image ${container?.image ?? status?.image} cannot be pulled (${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}); check image, imagePullSecrets and registry settings; look: ${describe}`;
     }
-    if (waiting?.reason === "CrashLoopBackOff" || (status?.restartCount ?? 0) > 0 && status?.lastState?.terminated) {
+    if (waiting?.reason === "CrashLoopBackOff" || ((status?.restartCount ?? 0) > 0 && status?.lastState?.terminated)) {
         const last = status?.lastState?.terminated;
         const exit = last ? `; last exit: ${last.reason ?? "?"} (code ${last.exitCode})` : "";
         const said = last?.message?.trim().split("\n").pop();
@@ -108,7 +108,9 @@ export async function rolloutCheck(cluster: Cluster, namespace: string, names: V
     const current = (deployment.status?.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
     const details: string[] = [];
     for (const pod of pods) {
-        const problem = podProblem(pod, await cluster.podEvents(namespace, pod.metadata?.name ?? ""), names);
+        // Events only explain a pod that is not ready.
+        const ready = pod.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
+        const problem = podProblem(pod, ready ? [] : await cluster.podEvents(namespace, pod.metadata?.name ?? ""), names);
         if (problem) details.push(`pod ${pod.metadata?.name}: ${problem}`);
     }
     for (const c of deployment.status?.conditions ?? []) {
