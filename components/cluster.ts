@@ -77,8 +77,16 @@ export function clusterNode(raw: RawNode): ClusterNode {
     };
 }
 
+/** `{.items[0].status.addresses[0].address}` of a node list, as the seed README's jsonpath finds it. */
+export function firstNodeAddress(nodes: { items?: readonly RawNode[] }): string | undefined {
+    return nodes.items?.[0]?.status?.addresses?.[0]?.address || undefined;
+}
+
 /** `kubernetes:kubeconfig` holds either a file's contents or its path, as for the provider. */
-function loadKubeconfig(config: InstanceType<KubeClient["KubeConfig"]>, kubeconfig: string | undefined): void {
+export function loadKubeconfig(
+    config: Pick<InstanceType<KubeClient["KubeConfig"]>, "loadFromDefault" | "loadFromFile" | "loadFromString">,
+    kubeconfig: string | undefined,
+): void {
     if (kubeconfig === undefined) {
         config.loadFromDefault();
     } else if (/\n|^\s*[{]|^\s*apiVersion:/.test(kubeconfig)) {

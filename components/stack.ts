@@ -67,7 +67,7 @@ async function readCluster(settings: Settings, options: ProgramOptions, warn: (m
 
 /** The first node's first address, as the seed README's `kubectl get nodes -o jsonpath=…` finds it. */
 function nodeAddress(settings: Settings, facts: ClusterFacts | undefined): string {
-    return settings.nodeAddress ?? facts?.nodes.flatMap((n) => n.addresses)[0] ?? UNKNOWN.nodeAddress;
+    return settings.nodeAddress ?? facts?.nodes[0]?.addresses[0] ?? UNKNOWN.nodeAddress;
 }
 
 /** Registers everything; the configuration is planned (and checked) first unless given. */

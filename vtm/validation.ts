@@ -375,13 +375,13 @@ const NAMED: Readonly<Record<string, ObjectSchema | typeof RULE>> = {
 };
 
 // facts §1.1: REST sections of API 6.2. Those not modelled here pass; only their file references are checked.
-const FLAT_SECTIONS = [
+export const FLAT_SECTIONS: readonly string[] = [
     "actions", "action_programs", "bandwidth", "bgpneighbors", "cloud_api_credentials", "custom", "event_types", "extra_files", "glb_services",
     "license_keys", "locations", "log_export", "monitors", "monitor_scripts", "persistence", "pools", "protection", "rate", "rules",
     "rule_authenticators", "service_level_monitors", "servicediscovery", "traffic_ip_groups", "traffic_managers", "user_authenticators",
     "user_groups", "virtual_servers",
 ];
-const NESTED_SECTIONS: Readonly<Record<string, readonly string[]>> = {
+export const NESTED_SECTIONS: Readonly<Record<string, readonly string[]>> = {
     aptimizer: ["profiles", "scopes"],
     appliance: ["nat"],
     dns_server: ["zones", "zone_files"],
@@ -389,7 +389,7 @@ const NESTED_SECTIONS: Readonly<Record<string, readonly string[]>> = {
     saml: ["trustedidps"],
     ssl: ["cas", "client_keys", "server_keys", "ticket_keys"],
 };
-const SINGLETON_SECTIONS = ["global_settings", "security"];
+export const SINGLETON_SECTIONS: readonly string[] = ["global_settings", "security"];
 const MODELLED_SECTIONS = ["global_settings", "monitors", "pools", "rules", "ssl", "traffic_ip_groups", "virtual_servers"];
 const ALL_SECTIONS = new Set([...FLAT_SECTIONS, ...Object.keys(NESTED_SECTIONS), ...SINGLETON_SECTIONS]);
 
