@@ -83,6 +83,7 @@ export function createVtmStack(settings: Settings, options: StackOptions): Stack
             extraEnv: settings.extraEnv,
             availability: settings.availability,
             wait: settings.wait,
+            licensing: settings.licensing,
         },
         opts,
     );
