@@ -7,8 +7,10 @@ import { ADMIN_PORTS, DEFAULTS, Exposure, GENERATED_PASSWORD, PullPolicy } from 
 import { BASE_DOCUMENTS, BaseDocuments, loadBaseDocuments } from "../vtm/baseDocuments";
 import { IMPORT_DIR } from "../vtm/documents";
 import { HOST_NETWORK_LABEL, VtmNames, selectorLabels, vtmLabels, vtmNames } from "../settings/naming";
+import { createLicensingSecret, licensingPod } from "./licensing";
 import { Placement, awaitAnnotations, containerSecurity, placement, podSecurity, rollout } from "./podSpec";
 import { AdminServiceSettings, AvailabilitySettings, RegistrySettings, ResourceSettings, SecuritySettings, WaitSettings } from "../settings/production";
+import { LicensingSettings } from "../settings/licensing";
 import { MountSettings } from "../settings/services";
 import { Shard } from "../vtm/sharding";
 import { DATA_DIR, TLS_KEYS } from "../vtm/configuration";
@@ -72,6 +74,8 @@ export interface VtmFoundationArgs {
     readonly roomToSurge?: boolean;
     /** How long `pulumi up` waits for the Deployment and the admin Service. @default 600 s each */
     readonly wait?: WaitSettings;
+    /** How the traffic manager is licensed. @default the community edition, as the seed */
+    readonly licensing?: LicensingSettings;
 }
 
 /** A registry's credentials; the password is a secret. */
@@ -117,6 +121,8 @@ export class VtmFoundation extends pulumi.ComponentResource {
     readonly podDisruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     /** When registry credentials are given. */
     readonly registrySecret?: k8s.core.v1.Secret;
+    /** When the licence is given as licenseKey, or a Services Director owner secret is. */
+    readonly licensingSecret?: k8s.core.v1.Secret;
     /** Labels that select the traffic manager's pods. */
     readonly podSelector: Record<string, string>;
     /** The admin password, as a secret Output. */
@@ -171,6 +177,9 @@ export class VtmFoundation extends pulumi.ComponentResource {
             { parent: this },
         );
         this.registrySecret = args.registryCredentials && this.createRegistrySecret(args.registryCredentials);
+        const licensing = args.licensing ?? DEFAULTS.licensing;
+        this.licensingSecret = createLicensingSecret(this, names, namespace, licensing);
+        const licensed = licensingPod(licensing, this.licensingSecret?.metadata.name);
 
         const probe = (overrides: k8s.types.input.core.v1.Probe): k8s.types.input.core.v1.Probe => ({
             httpGet: { path: "/", port: probePort, scheme: "HTTP" },
@@ -211,7 +220,7 @@ export class VtmFoundation extends pulumi.ComponentResource {
                                     readinessProbe: probe({ failureThreshold: 2, timeoutSeconds: 1 }),
                                     env: [
                                         { name: "ZEUS_EULA", value: "accept" },
-                                        { name: "ZEUS_COMMUNITY_EDITION", value: "yes" },
+                                        ...licensed.env,
                                         { name: "ZEUS_WATCHED_CONFIG", value: IMPORT_DIR },
                                         // Replicas are not clustered: each pod imports for itself.
                                         { name: "ZEUS_CONFIG_IMPORT_ARGS", value: "--no-replicate" },
@@ -224,6 +233,7 @@ export class VtmFoundation extends pulumi.ComponentResource {
                                     volumeMounts: [
                                         { name: "config-volume", mountPath: `${IMPORT_DIR}/config` },
                                         { name: "data-volume", mountPath: `${IMPORT_DIR}/${DATA_DIR}` },
+                                        ...licensed.volumeMounts,
                                     ],
                                     terminationMessagePolicy: "FallbackToLogsOnError",
                                 },
@@ -247,9 +257,11 @@ export class VtmFoundation extends pulumi.ComponentResource {
                                             ...this.dataConfigMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })),
                                             ...(args.tlsSecrets ?? []).map(tlsSource),
                                             ...(args.dataMounts ?? []).map(mountSource),
+                                            ...licensed.dataSources,
                                         ],
                                     },
                                 },
+                                ...licensed.volumes,
                             ],
                         },
                     },
@@ -276,6 +288,7 @@ export class VtmFoundation extends pulumi.ComponentResource {
             podDisruptionBudget: this.podDisruptionBudget,
             adminService: this.adminService,
             adminSecret: this.adminSecret,
+            licensingSecret: this.licensingSecret,
             configMaps: this.configMaps,
             dataConfigMaps: this.dataConfigMaps,
             adminPassword: this.adminPassword,

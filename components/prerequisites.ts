@@ -56,6 +56,11 @@ export function prerequisitesOf(settings: Settings): Prerequisite[] {
             hint: `kubectl -n ${settings.namespace} create secret tls ${s.tlsSecret} --cert=<file> --key=<file>`,
         });
     }
+    const licensing = settings.licensing;
+    if (licensing.mode === "licenseKey" && licensing.license.from === "secret") {
+        const { secretName, key } = licensing.license;
+        list.push({ kind: "Secret", name: secretName, setting: "licensing.licenseSecret", keys: [key], hint: `kubectl -n ${settings.namespace} create secret generic ${secretName} --from-file=${key}=<licence file>` });
+    }
     settings.imagePullSecrets.forEach((name, i) =>
         list.push({ kind: "Secret", name, setting: `imagePullSecrets[${i}]`, keys: [], hint: `kubectl -n ${settings.namespace} create secret docker-registry ${name} …` }),
     );

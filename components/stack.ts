@@ -121,6 +121,7 @@ export function createVtmStack(
             // Room for a host-network pod to start before one stops: a node no traffic manager holds.
             roomToSurge: facts?.eligibleNodes !== undefined && facts.eligibleNodes > settings.replicas,
             wait: settings.wait,
+            licensing: settings.licensing,
         },
         opts,
     );

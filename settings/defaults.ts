@@ -8,6 +8,10 @@ export type Exposure = (typeof EXPOSURES)[number];
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
 
+export const LICENSING_MODES = ["community", "licenseKey", "servicesDirector"] as const;
+/** How the traffic manager is licensed (settings/licensing.ts). */
+export type LicensingMode = (typeof LICENSING_MODES)[number];
+
 /** The traffic manager's admin interfaces: container port names and numbers (both HTTPS). */
 export const ADMIN_PORTS = { webui: { name: "vtm-webui", port: 9090 }, restapi: { name: "vtm-restapi", port: 9070 } } as const;
 
@@ -75,6 +79,12 @@ export const DEFAULTS = {
     imageDigest: "",
     /** Change it to generate a new admin password. */
     adminPasswordRotation: "",
+    /** The community edition, as the seed; the other modes' fields default as in LICENSING_DEFAULTS. */
+    licensing: { mode: "community" },
+    /** Empty: no licence given as a secret value. */
+    licenseKey: "",
+    /** Empty: no Services Director owner secret. */
+    servicesDirectorOwnerSecret: "",
     loadBalancer: {
         sourceRanges: [] as readonly string[],
         annotations: {} as Readonly<Record<string, string>>,
@@ -86,5 +96,11 @@ export const DEFAULTS = {
 /** The generated admin password: long, and letters and digits only so no shell or vTM quoting can bite. */
 export const GENERATED_PASSWORD = { length: 24, special: false } as const;
 
+/** Defaults of `licensing` fields that only some modes take (Pulumi.yaml's default object holds only the mode). */
+export const LICENSING_DEFAULTS = {
+    /** The key of the licence file in its Secret, yours or the one made from licenseKey. */
+    licenseSecretKey: "license",
+} as const;
+
 /** Configuration keys whose values are secrets. */
-export const SECRET_KEYS = ["adminPassword", "registryPassword"] as const;
+export const SECRET_KEYS = ["adminPassword", "registryPassword", "licenseKey", "servicesDirectorOwnerSecret"] as const;

@@ -13,6 +13,10 @@ export interface VtmNames {
     readonly adminSecret: string;
     /** Logical name of the image pull Secret made from registry credentials (auto-named the same way). */
     readonly registrySecret: string;
+    /** Logical name of the Secret made from the licenseKey secret (auto-named the same way). */
+    readonly licenseSecret: string;
+    /** Logical name of the Secret holding the Services Director owner secret (auto-named the same way). */
+    readonly servicesDirectorSecret: string;
     readonly serviceAccount: string;
     readonly container: string;
     /** The Service of a service that has a frontend of its own. */
@@ -42,6 +46,8 @@ export function vtmNames(prefix: string): VtmNames {
         deployment: prefix,
         adminSecret: `${prefix}-admin-login-credentials`,
         registrySecret: `${prefix}-registry-credentials`,
+        licenseSecret: `${prefix}-license`,
+        servicesDirectorSecret: `${prefix}-services-director`,
         serviceAccount: prefix,
         container: "vtm",
         frontendService: (service) => `${prefix}-${service}`,

@@ -6,6 +6,7 @@ import {
     Check, Invalid, Problems, bool, cidrList, isPlainObject, nameList, objectFields, oneOf, parseJson, pattern, port, resourceName, run, show,
     stringMap, wholeNumber,
 } from "./checks";
+import { LICENSING_ENV } from "./licensing";
 
 export const ADMIN_SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
 export type AdminServiceType = (typeof ADMIN_SERVICE_TYPES)[number];
@@ -82,7 +83,7 @@ export interface ProductionSettings {
     /** Passed to the pod as written (an object with nodeAffinity, podAffinity, podAntiAffinity). */
     readonly affinity?: Readonly<Record<string, unknown>>;
     readonly priorityClassName?: string;
-    /** More environment variables for the traffic manager (ZEUS_LIC, ZEUS_PACKAGES, …). */
+    /** More environment variables for the traffic manager (ZEUS_PACKAGES, …). */
     readonly extraEnv: Readonly<Record<string, string>>;
     readonly availability: AvailabilitySettings;
     readonly wait: WaitSettings;
@@ -252,6 +253,8 @@ function parseExtraEnv(problems: Problems, raw: string | undefined): Record<stri
         if (!ENV_NAME.test(name)) problems.push(`extraEnv.${name}: is not an environment variable name (letters, digits and '_')`);
         if ((MANAGED_ENV as readonly string[]).includes(name)) {
             problems.push(`extraEnv.${name}: is set by the program itself (${MANAGED_ENV.join(", ")}); use the setting that controls it`);
+        } else if ((LICENSING_ENV as readonly string[]).includes(name)) {
+            problems.push(`extraEnv.${name}: is set by the program from the licensing setting (${LICENSING_ENV.join(", ")}); use licensing (docs/configuration.md, Licensing)`);
         }
     }
     return env;

@@ -8,6 +8,7 @@ import {
     pattern, portName, positiveNumber, run, show, stringMap, wholeNumber,
 } from "./checks";
 import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH, backendNames, vtmNames } from "./naming";
+import { LICENSING_SECRET_KEYS, LicensingSettings, SecretKey, ownerSecretProblem, parseLicensing } from "./licensing";
 import { ProblemsError } from "./problems";
 import { ProductionSettings, RawProduction, parseProduction } from "./production";
 import { MountSettings, PoolSettings, ServiceSettings, Taken, checkServices, parseMounts, parsePools, parseServices } from "./services";
@@ -69,6 +70,8 @@ export interface Settings extends ProductionSettings {
     readonly apiVersion: number;
     /** The registry password (secret), when the program is to create an image pull Secret. */
     readonly registryPassword?: pulumi.Output<string>;
+    /** How the traffic manager is licensed: community edition, a licence key, or a Services Director. */
+    readonly licensing: LicensingSettings;
     readonly kubernetes: KubernetesSettings;
 }
 
@@ -173,17 +176,40 @@ function parseKubernetes(problems: Problems, src: ConfigSource): KubernetesSetti
     return result as KubernetesSettings;
 }
 
-function parseSecret(problems: Problems, src: ConfigSource, key: (typeof SECRET_KEYS)[number]): pulumi.Output<string> | undefined {
+/** How each secret key's value is given on the command line, for the messages. */
+const SECRET_VALUES: Readonly<Record<(typeof SECRET_KEYS)[number], string>> = {
+    adminPassword: "<password>",
+    registryPassword: "<password>",
+    licenseKey: "< license.lic",
+    servicesDirectorOwnerSecret: "<secret>",
+};
+
+/** A secret key's value, refused in plain text or when `refuse` says why; the value itself is never put in a message. */
+function parseSecret(
+    problems: Problems,
+    src: ConfigSource,
+    key: (typeof SECRET_KEYS)[number],
+    refuse: (raw: string) => string | undefined = () => undefined,
+): pulumi.Output<string> | undefined {
     const raw = src.get(key);
     if (raw === undefined || raw === "") {
         return undefined;
     }
-    // The value itself is never put in a message.
     if (!src.isSecret(key)) {
-        problems.push(`${key}: is stored in plain text; set it as a secret: pulumi config set --secret ${key} <password>`);
+        problems.push(`${key}: is stored in plain text; set it as a secret: pulumi config set --secret ${key} ${SECRET_VALUES[key]}`);
+        return undefined;
+    }
+    const refused = refuse(raw);
+    if (refused !== undefined) {
+        problems.push(refused);
         return undefined;
     }
     return pulumi.secret(raw);
+}
+
+/** A secret key of `licensing`: whether it is set at all (even when refused), and its accepted value. */
+function licensingSecret(problems: Problems, src: ConfigSource, key: (typeof LICENSING_SECRET_KEYS)[keyof typeof LICENSING_SECRET_KEYS], refuse?: (raw: string) => string | undefined): SecretKey {
+    return { set: (src.get(key) ?? "") !== "", value: parseSecret(problems, src, key, refuse) };
 }
 
 const PRODUCTION_KEYS: readonly (keyof RawProduction)[] = [
@@ -225,6 +251,10 @@ export function parseSettings(src: ConfigSource): Settings {
         dataMounts: parseMounts(problems, "dataMounts", get("dataMounts")),
         apiVersion: run(problems, "apiVersion", get("apiVersion"), Number(DEFAULTS.apiVersion), positiveNumber),
         kubernetes: parseKubernetes(problems, src),
+        licensing: parseLicensing(problems, get("licensing"), {
+            licenseKey: licensingSecret(problems, src, LICENSING_SECRET_KEYS.licenseKey),
+            ownerSecret: licensingSecret(problems, src, LICENSING_SECRET_KEYS.ownerSecret, ownerSecretProblem),
+        }),
         ...parseProduction(problems, Object.fromEntries(PRODUCTION_KEYS.map((k) => [k, get(k)])), replicas),
     };
     if (settings.imageDigest !== undefined && settings.image.includes("@")) {

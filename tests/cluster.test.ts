@@ -199,6 +199,16 @@ describe("cluster: prerequisites are named before anything is registered", () =>
         ]);
     });
 
+    it("names the licence Secret the licensing setting refers to, and the key it lacks", async () => {
+        const set = { licensing: '{"mode": "licenseKey", "licenseSecret": "vtm-licence", "licenseSecretKey": "vtm.lic"}' };
+        const missing = await refusedBy(fakeCluster({ missing: ["Secret/vtm-licence"] }), set);
+        assert.deepStrictEqual(missing.problems, [
+            "licensing.licenseSecret: Secret 'vtm-licence' does not exist in namespace 'default'; create it first (kubectl -n default create secret generic vtm-licence --from-file=vtm.lic=<licence file>)",
+        ]);
+        const keyless = await refusedBy(fakeCluster({ objects: { "Secret/vtm-licence": { type: "Opaque", keys: ["license"] } } }), set);
+        assert.deepStrictEqual(keyless.problems, ["licensing.licenseSecret: Secret 'vtm-licence' has no key 'vtm.lic' (it has: license)"]);
+    });
+
     it("names placement that would leave pods Pending: no node for the nodeSelector", async () => {
         const { problems } = await refusedBy(fakeCluster(), { nodeSelector: '{"pool": "edge"}' });
         assert.deepStrictEqual(problems, ["nodeSelector: the cluster has 3 node(s) and none is schedulable and has the labels pool=edge; the traffic manager's pods could not start anywhere"]);

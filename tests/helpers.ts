@@ -99,6 +99,20 @@ export function validateSchema(object: KubeObject): void {
     }
 }
 
+/** Every place a value occurs outside Kubernetes Secrets: resource inputs, non-secret outputs and the render's notes. */
+export function leaks(result: RenderResult, value: string): string[] {
+    const places: string[] = [];
+    for (const r of result.recorder.resources) {
+        const isSecret = r.type === "kubernetes:core/v1:Secret";
+        if (!isSecret && JSON.stringify(r.inputs).includes(value)) places.push(`${r.type} ${r.name}`);
+    }
+    for (const [name, out] of Object.entries(result.outputs)) {
+        if (!out.secret && JSON.stringify(out.value ?? null).includes(value)) places.push(`output ${name}`);
+    }
+    places.push(...result.notes.filter((n) => n.includes(value)).map((n) => `note ${n}`));
+    return places;
+}
+
 export function outputValue(result: RenderResult, name: string): unknown {
     assert.ok(name in result.outputs, `no output ${name}`);
     return result.outputs[name].value;

@@ -227,7 +227,7 @@ describe("what rolls the pods and what does not", () => {
 
     for (const [what, set] of [
         ["the image", { imageDigest: "sha256:" + "1".repeat(64) }],
-        ["the environment", { extraEnv: '{"ZEUS_LIC": "https://licences.example.com/vtm.lic"}' }],
+        ["the environment", { extraEnv: '{"ZEUS_PACKAGES": "openjdk-8-jre-headless"}' }],
         ["the registry credentials", { registryPassword: "another-Token-2" }],
         ["the capabilities", { security: '{"dropAllCapabilities": false}' }],
         ["the resources", { resources: '{"requests": {"cpu": "2"}}' }],

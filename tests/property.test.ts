@@ -42,8 +42,11 @@ const FRONTEND_TYPES = ["NodePort", "LoadBalancer", "ClusterIP"];
 const ADMIN_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"];
 /** The admin interfaces (9070, 9090) and the health-check virtual server (19999) listen on TCP. */
 const RESERVED_TCP_PORTS = [9070, 9090, 19999];
-/** Environment variables the program sets itself. */
-const MANAGED_ENV = ["ZEUS_EULA", "ZEUS_COMMUNITY_EDITION", "ZEUS_WATCHED_CONFIG", "ZEUS_CONFIG_IMPORT_ARGS", "ZEUS_PASS"];
+/** Environment variables the program sets itself (the last ones from the licensing setting). */
+const MANAGED_ENV = [
+    "ZEUS_EULA", "ZEUS_COMMUNITY_EDITION", "ZEUS_WATCHED_CONFIG", "ZEUS_CONFIG_IMPORT_ARGS", "ZEUS_PASS",
+    "ZEUS_LIC", "ZEUS_REGISTER_HOST", "ZEUS_REGISTER_FP", "ZEUS_REGISTER_POLICY", "ZEUS_REGISTER_OWNER", "ZEUS_REGISTER_SECRET", "ZEUS_REGISTER_EMAIL", "ZEUS_REGISTER_MSG",
+];
 const TOLERATION_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 /** The longest `name`: its Services (`<name>-admin-services`) must be DNS labels of 63 characters. */
 const MAX_NAME = 48;
@@ -229,7 +232,7 @@ const affinity = fc.constantFrom(
     { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, podAffinityTerm: { labelSelector: { matchLabels: { app: "cache" } }, topologyKey: "kubernetes.io/hostname" } }] } },
 );
 
-const envName = fc.oneof(fc.constantFrom("ZEUS_LIC", "ZEUS_PACKAGES", "TZ", "_X"), word(LOWER + UPPER + "_", ALNUM + "_", ALNUM + "_", 1, 30)).filter((n) => !MANAGED_ENV.includes(n));
+const envName = fc.oneof(fc.constantFrom("ZEUS_DOM", "ZEUS_PACKAGES", "TZ", "_X"), word(LOWER + UPPER + "_", ALNUM + "_", ALNUM + "_", 1, 30)).filter((n) => !MANAGED_ENV.includes(n));
 const extraEnv = fc.dictionary(envName, fc.string({ unit: "grapheme", maxLength: 30 }), { maxKeys: 4, noNullPrototype: true });
 
 const availability = fc.record(

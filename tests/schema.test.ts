@@ -40,7 +40,7 @@ const STACKS: Record<string, Record<string, string>> = {
         tolerations: '[{"key": "dedicated", "operator": "Equal", "value": "vtm", "effect": "NoSchedule"}]',
         affinity: '{"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 1, "preference": {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}}]}}',
         priorityClassName: "vtm-critical",
-        extraEnv: '{"ZEUS_LIC": "/licence/vtm.lic"}',
+        extraEnv: '{"ZEUS_PACKAGES": "openjdk-8-jre-headless"}',
         adminService: '{"type": "LoadBalancer", "loadBalancerSourceRanges": ["10.0.0.0/8"], "nodePorts": {"webui": 30990}}',
         registry: '{"server": "registry.example.com", "username": "u"}',
         registryPassword: "token-1",

@@ -3,22 +3,9 @@
 import * as assert from "assert";
 import { GENERATED_PASSWORD } from "../settings/defaults";
 import { RenderResult } from "../scripts/render";
-import { KubeObject, container, env, find, findByPrefix, renderDev } from "./helpers";
+import { KubeObject, container, env, find, findByPrefix, leaks, renderDev } from "./helpers";
 
 const PASSWORD_SET = "S3cure-Pa55word-for-tests";
-
-/** Every place a value occurs outside the admin Secret: resource inputs and non-secret outputs. */
-function leaks(result: RenderResult, value: string): string[] {
-    const places: string[] = [];
-    for (const r of result.recorder.resources) {
-        const isAdminSecret = r.type === "kubernetes:core/v1:Secret";
-        if (!isAdminSecret && JSON.stringify(r.inputs).includes(value)) places.push(`${r.type} ${r.name}`);
-    }
-    for (const [name, out] of Object.entries(result.outputs)) {
-        if (!out.secret && JSON.stringify(out.value ?? null).includes(value)) places.push(`output ${name}`);
-    }
-    return places;
-}
 
 function adminSecret(result: RenderResult): KubeObject {
     return findByPrefix(result.objects, "Secret", "vtm-admin-login-credentials");

@@ -1,8 +1,9 @@
 // The traffic manager's whole configuration, worked out before any resource is registered: documents
-// generated from the `services` and `pools` settings and the rule files, the user's documents, the
+// generated from the `services`, `pools` and `licensing` settings and the rule files, the user's documents, the
 // data they read, the TLS Secrets to mount; all validated together, then split into ConfigMaps.
 import * as yaml from "js-yaml";
 import { ADMIN_PORTS } from "../settings/defaults";
+import { LicensingSettings, ServicesDirectorLicensing } from "../settings/licensing";
 import { backendNames } from "../settings/naming";
 import { PoolSettings, ServiceSettings, MountSettings } from "../settings/services";
 import { Settings } from "../settings/settings";
@@ -17,6 +18,8 @@ import { DNS_DISCOVERY_PLUGIN, Pool, Rule, ServerKey, VirtualServer, VtmDocument
 export const DATA_DIR = "data";
 /** The two files of a kubernetes.io/tls Secret. */
 export const TLS_KEYS = { certificate: "tls.crt", key: "tls.key" } as const;
+/** Where the Services Director owner secret is mounted, relative to the data directory. */
+export const OWNER_SECRET_FILE = "services-director/owner-secret";
 
 /** Generated documents sort before the user's (a, b, …), so the user's documents layer on top. */
 const GENERATED_KEYS = {
@@ -24,6 +27,8 @@ const GENERATED_KEYS = {
     serverKey: (secret: string) => `15-server-key-${secret}.yaml`,
     pool: (pool: string) => `20-pool-${pool}.yaml`,
     service: (service: string) => `30-service-${service}.yaml`,
+    /** The Helm chart's name for the same document (its config-generated.yaml). */
+    selfRegistration: "20-self-registration.yaml",
 };
 /** Where generated documents come from, as messages name them. */
 const GENERATED_SOURCE = "(generated from settings)";
@@ -40,6 +45,8 @@ export interface VtmConfigInput {
     /** The Service a pool without serviceName balances over, and its port's name. */
     readonly backend?: { readonly serviceName: string; readonly portName: string };
     readonly apiVersion: number;
+    /** A Services Director adds the self-registration document. @default the community edition: no document */
+    readonly licensing?: LicensingSettings;
 }
 
 export interface VtmConfig {
@@ -111,6 +118,23 @@ export function ruleObject(rule: RuleFile): Rule {
     return { name: rule.name, content: fileRef(`${DATA_DIR}/${rule.key}`) };
 }
 
+/**
+ * The self-registration settings as the Helm chart writes them (global_settings.remote_licensing),
+ * except the owner secret: a file reference to the mounted Secret, so it is in no ConfigMap.
+ * The importer re-reads this document, so a change of the communications channel applies live.
+ */
+export function selfRegistrationDocument(sd: ServicesDirectorLicensing, version: number): VtmDocument {
+    const remoteLicensing = {
+        registration_server: sd.registrationServer,
+        ...(sd.owner !== undefined ? { owner: sd.owner.name, owner_secret: fileRef(`${DATA_DIR}/${OWNER_SECRET_FILE}`) } : {}),
+        ...(sd.policyId !== undefined ? { policy_id: sd.policyId } : {}),
+        // Only what the user set: vTM's own defaults (enabled, port 8102) stay vTM's.
+        ...(sd.commChannelEnabled !== undefined ? { comm_channel_enabled: sd.commChannelEnabled } : {}),
+        ...(sd.commChannelPort !== undefined ? { comm_channel_port: sd.commChannelPort } : {}),
+    };
+    return { version, global_settings: { properties: { remote_licensing: remoteLicensing } } };
+}
+
 function dump(document: VtmDocument): string {
     return yaml.dump(document, { lineWidth: -1, noRefs: true });
 }
@@ -123,6 +147,7 @@ export function generatedDocuments(input: VtmConfigInput): Record<string, VtmDoc
     for (const secret of tlsSecretsOf(input.services)) documents[GENERATED_KEYS.serverKey(secret)] = { version, ssl: { server_keys: [serverKeyObject(secret)] } };
     for (const pool of input.pools) documents[GENERATED_KEYS.pool(pool.name)] = { version, pools: [poolObject(pool, input.backend)] };
     for (const service of input.services) documents[GENERATED_KEYS.service(service.name)] = { version, virtual_servers: [virtualServerObject(service)] };
+    if (input.licensing?.mode === "servicesDirector") documents[GENERATED_KEYS.selfRegistration] = selfRegistrationDocument(input.licensing, version);
     return documents;
 }
 
@@ -187,6 +212,7 @@ export function vtmConfig(input: VtmConfigInput): VtmConfig {
         ...Object.keys(data).map((k) => `${DATA_DIR}/${k}`),
         ...tlsSecrets.flatMap((s) => Object.values(tlsFiles(s))),
         ...input.dataMounts.flatMap((m) => (m.items ?? []).map((i) => `${DATA_DIR}/${i.path}`)),
+        ...(input.licensing?.mode === "servicesDirector" && input.licensing.owner !== undefined ? [`${DATA_DIR}/${OWNER_SECRET_FILE}`] : []),
     ]);
     const findings = validateDocuments(
         [
@@ -240,6 +266,7 @@ export function planConfiguration(settings: Settings, configDir: string = CONFIG
         // A pool without serviceName balances over the example backend's Service.
         backend: backend.enabled ? { serviceName: backendNames(backend.name).service, portName: backend.portName } : undefined,
         apiVersion: settings.apiVersion,
+        licensing: settings.licensing,
     }));
     if (config === undefined || problems.length > 0) throw new DocumentError(problems);
     return { base, config };
