@@ -17,6 +17,9 @@ import { DATA_DIR, TLS_KEYS } from "../vtm/configuration";
 
 export { ADMIN_PORTS };
 
+/** Says which rotation of the generated admin password a Secret holds. */
+export const ROTATION_ANNOTATION = "vtm-kubernetes/password-rotation";
+
 /** The key of the admin password in its Secret (the seed README's example). */
 export const ADMIN_PASSWORD_KEY = "vtm-admin-password";
 
@@ -150,14 +153,20 @@ export class VtmFoundation extends pulumi.ComponentResource {
         this.configMaps = (args.configDocuments ?? [{}]).map((docs, i) => configMap(names.configShard(i), docs));
         this.dataConfigMaps = (args.extraData ?? [{}]).map((data, i) => configMap(names.dataShard(i), data));
 
-        this.adminPassword = pulumi.secret(args.adminPassword ?? this.generatePassword(args.passwordRotation ?? DEFAULTS.adminPasswordRotation));
+        const rotation = args.passwordRotation ?? DEFAULTS.adminPasswordRotation;
+        this.adminPassword = pulumi.secret(args.adminPassword ?? this.generatePassword(rotation));
         this.adminSecret = new k8s.core.v1.Secret(
             names.adminSecret,
             {
                 // No metadata.name: Kubernetes names it with a suffix, and a new password replaces it
                 // under a new name. The pod template then changes, so the pods roll and read ZEUS_PASS
-                // again; nothing derived from the password is written anywhere.
-                metadata: { namespace, labels: vtmLabels(names, "credentials") },
+                // again; nothing derived from the password is written anywhere. The rotation is written
+                // (it is no secret), so rendered files, which leave the password out, name it anew too.
+                metadata: {
+                    namespace,
+                    labels: vtmLabels(names, "credentials"),
+                    annotations: rotation === "" ? undefined : { [ROTATION_ANNOTATION]: rotation },
+                },
                 type: "Opaque",
                 stringData: { [ADMIN_PASSWORD_KEY]: this.adminPassword },
             },

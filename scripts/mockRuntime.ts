@@ -26,6 +26,8 @@ export interface MockOptions {
     readonly balancerIngress?: { ip?: string; hostname?: string };
     /** The RandomPassword result; default: a real random password of the requested length. */
     readonly password?: (inputs: Record<string, any>) => string;
+    /** Whether Secret values are written out (render --include-secrets); when not, they do not sway auto-names. @default false */
+    readonly secretValuesShown?: boolean;
 }
 
 // The SDK marks a secret value inside resource inputs with this signature key.
@@ -43,6 +45,18 @@ export function unwrapSecrets(value: any): any {
 
 function hash(text: string): string {
     return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * What an auto-named object's suffix is derived from: what the rendered files show of it. A new value
+ * gives a new name, as the provider's replacement of a changed Secret does under `pulumi up`; a Secret
+ * whose values are left out is named by everything else (type, labels, annotations, keys), so nothing
+ * derived from a secret reaches the files.
+ */
+function nameSeed(kind: string | undefined, content: Record<string, any>, secretValuesShown: boolean): string {
+    if (kind !== "Secret" || secretValuesShown) return JSON.stringify(content);
+    const { data, stringData, ...rest } = content;
+    return JSON.stringify({ ...rest, keys: [...Object.keys(data ?? {}), ...Object.keys(stringData ?? {})].sort() });
 }
 
 /** A stand-in for the provider's `<name>-<8 random characters>` auto-name, stable for the same seed. */
@@ -94,7 +108,7 @@ export class Recorder {
         }
         if (!type.startsWith("kubernetes:")) return rawInputs;
         const { metadata, ...content } = inputs;
-        const seed = this.options.simulateCluster ? JSON.stringify(content) : "";
+        const seed = nameSeed(inputs.kind, { ...content, labels: metadata?.labels, annotations: metadata?.annotations }, this.options.secretValuesShown ?? false);
         const state: Record<string, any> = {
             ...rawInputs,
             metadata: { ...rawInputs.metadata, name: metadata?.name ?? autoName(name, seed) },

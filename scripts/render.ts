@@ -166,7 +166,7 @@ function omittedSecretNote(secret: Record<string, any>): string {
 }
 
 /** Runs the program under mocks and returns what it would apply. Throws ConfigError on bad config. */
-export async function render(options: RenderOptions = {}, recorder = new Recorder(options.mock)): Promise<RenderResult> {
+export async function render(options: RenderOptions = {}, recorder = new Recorder({ ...options.mock, secretValuesShown: options.includeSecrets })): Promise<RenderResult> {
     const { project, config, secretKeys, notes } = stackConfig(options);
     const run = { project, stack: options.stack ?? "render", config, secretKeys, preview: options.preview };
     const cluster = options.cluster;
