@@ -73,6 +73,8 @@ export interface Settings extends ProductionSettings {
     /** How the traffic manager is licensed: community edition, a licence key, or a Services Director. */
     readonly licensing: LicensingSettings;
     readonly kubernetes: KubernetesSettings;
+    /** Configuration that does nothing: keys in namespaces no part of the program reads, provider keys it does not pass on. */
+    readonly configWarnings?: readonly string[];
 }
 
 /** Where raw configuration comes from: the stack's config in a real run, anything in tests. */
@@ -83,6 +85,21 @@ export interface ConfigSource {
     isSecret(key: string): boolean;
     /** The raw value of a `kubernetes:<key>` provider setting. */
     getKubernetes(key: string): string | undefined;
+    /** The project's name: the namespace of its keys. */
+    readonly project: string;
+    /** Every key of the configuration, in every namespace, as `<namespace>:<key>`. */
+    keys(): readonly string[];
+}
+
+/** A ConfigSource over the configuration as the CLI hands it over: `<namespace>:<key>` → text. */
+export function configSource(project: string, config: Readonly<Record<string, string>>, isSecret: (key: string) => boolean): ConfigSource {
+    return {
+        project,
+        get: (key) => config[`${project}:${key}`],
+        isSecret,
+        getKubernetes: (key) => config[`kubernetes:${key}`],
+        keys: () => Object.keys(config),
+    };
 }
 
 /** Bad stack configuration: every problem, each naming its key, value and what is allowed. */
@@ -100,17 +117,73 @@ export function readSettings(): Settings {
 }
 
 export function pulumiConfigSource(): ConfigSource {
-    const project = new pulumi.Config();
-    const kubernetes = new pulumi.Config("kubernetes");
+    const project = pulumi.getProject();
     // The SDK keeps this check internal; without it every value counts as secret (never a false alarm).
     const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+    // The engine lists secret keys as `<project>:<key>`; the legacy `<project>:config:<key>` form is accepted too.
+    const isSecret = (key: string) => isConfigSecret === undefined || [`${project}:${key}`, `${project}:config:${key}`].some((k) => isConfigSecret(k));
+    return configSource(project, pulumi.runtime.allConfig(), isSecret);
+}
+
+/** Namespaces of configuration this program reads besides its own: the provider's and the engine's. */
+const OTHER_NAMESPACES = ["kubernetes", "pulumi"];
+
+/** The edit distance of two words, for "did you mean". */
+function distance(a: string, b: string): number {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const next = [i];
+        for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+        row = next;
+    }
+    return row[b.length];
+}
+
+/** The candidate closest to `word`, when it is close enough to be a slip of the keyboard. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+    let best: { name: string; d: number } | undefined;
+    for (const name of candidates) {
+        const d = distance(word, name);
+        if (best === undefined || d < best.d) best = { name, d };
+    }
+    return best !== undefined && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.name : undefined;
+}
+
+/**
+ * Keys the program never reads are mistakes: a misspelt key of the project is refused (with the closest
+ * key), a key in a namespace nothing reads is warned about, and so is a `kubernetes:` key that the
+ * program's own provider does not take.
+ */
+function checkKeys(problems: Problems, warnings: string[], src: ConfigSource, read: ReadonlySet<string>): void {
+    for (const full of src.keys()) {
+        const colon = full.indexOf(":");
+        const [namespace, key] = [full.slice(0, colon), full.slice(colon + 1)];
+        if (namespace === src.project) {
+            if (read.has(key)) continue;
+            const near = closest(key, read);
+            problems.push(`${key}: is not a setting of ${src.project}${near === undefined ? "" : ` (did you mean ${near}?)`}; Pulumi.yaml lists every setting`);
+        } else if (namespace === "kubernetes") {
+            if (read.has(full)) continue;
+            const passed = [...read].filter((k) => k.startsWith("kubernetes:"));
+            const near = closest(full, passed);
+            warnings.push(`${full}: is not passed to the program's Kubernetes provider and does nothing${near === undefined ? "" : ` (did you mean ${near}?)`}; it takes ${passed.map((k) => k.slice("kubernetes:".length)).join(", ")}`);
+        } else if (!OTHER_NAMESPACES.includes(namespace)) {
+            const near = closest(namespace, [src.project, ...OTHER_NAMESPACES]);
+            warnings.push(`${full}: no part of this program reads the namespace '${namespace}'${near === undefined ? "" : ` (did you mean ${near}:${key}?)`}`);
+        }
+    }
+}
+
+/** A source that remembers which keys were read, as `<key>` and `kubernetes:<key>`. */
+function recording(src: ConfigSource): { source: ConfigSource; read: Set<string> } {
+    const read = new Set<string>();
     return {
-        get: (key) => project.get(key),
-        // The engine lists secret keys as `<project>:<key>`; the legacy `<project>:config:<key>` form is accepted too.
-        isSecret: (key) =>
-            isConfigSecret === undefined ||
-            [`${pulumi.getProject()}:${key}`, `${pulumi.getProject()}:config:${key}`].some((k) => isConfigSecret(k)),
-        getKubernetes: (key) => kubernetes.get(key),
+        read,
+        source: {
+            ...src,
+            get: (key) => (read.add(key), src.get(key)),
+            getKubernetes: (key) => (read.add(`kubernetes:${key}`), src.getKubernetes(key)),
+        },
     };
 }
 
@@ -218,8 +291,10 @@ const PRODUCTION_KEYS: readonly (keyof RawProduction)[] = [
 ];
 
 /** Turns raw configuration into Settings, or throws one ConfigError listing every problem. */
-export function parseSettings(src: ConfigSource): Settings {
+export function parseSettings(raw: ConfigSource): Settings {
     const problems: Problems = [];
+    const warnings: string[] = [];
+    const { source: src, read } = recording(raw);
     const get = (key: string) => src.get(key);
 
     const eula = get("eula") ?? DEFAULTS.eula;
@@ -268,10 +343,11 @@ export function parseSettings(src: ConfigSource): Settings {
         problems.push("registryPassword: needs registry.server and registry.username, to make the image pull Secret (pulumi config set --path registry.server <host>)");
     }
     checkServices(problems, settings.services, vtmNames(settings.name), checkNames(problems, settings));
+    checkKeys(problems, warnings, raw, read);
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
-    return deepFreeze(settings);
+    return deepFreeze({ ...settings, configWarnings: warnings });
 }
 
 /**

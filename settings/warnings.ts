@@ -3,7 +3,7 @@
 import { Settings } from "./settings";
 
 export function settingWarnings(settings: Settings): string[] {
-    const warnings: string[] = [];
+    const warnings: string[] = [...(settings.configWarnings ?? [])];
     for (const s of settings.services) {
         const f = s.frontend;
         if (f === undefined) continue;

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { licensingPod } from "../components/licensing";
-import { ConfigError, ConfigSource, parseSettings } from "../settings/settings";
+import { ConfigError, ConfigSource, configSource, parseSettings } from "../settings/settings";
 import { PROJECT_DIR, RenderResult, render, toYaml } from "../scripts/render";
 import { selfRegistrationDocument } from "../vtm/configuration";
 import { fakeCluster } from "./fakeCluster";
@@ -48,7 +48,8 @@ const licensingSecrets = (r: RenderResult) => findAll(r.objects, "Secret").filte
 
 /** A config source over plain values, with the secret keys listed. */
 function source(values: Record<string, string>, secrets: string[] = []): ConfigSource {
-    return { get: (k) => ({ eula: "accept", ...values } as Record<string, string>)[k], isSecret: (k) => secrets.includes(k), getKubernetes: () => undefined };
+    const config = Object.fromEntries(Object.entries({ eula: "accept", ...values }).map(([k, v]) => [`vtm-kubernetes:${k}`, v]));
+    return configSource("vtm-kubernetes", config, (k) => secrets.includes(k));
 }
 
 function problems(values: Record<string, string>, secrets: string[] = []): readonly string[] {

@@ -6,7 +6,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as ts from "typescript";
 import { DEFAULTS } from "../settings/defaults";
-import { ConfigSource, parseSettings } from "../settings/settings";
+import { ConfigSource, configSource, parseSettings } from "../settings/settings";
 import { PROJECT_DIR } from "../scripts/render";
 
 interface Declaration {
@@ -24,14 +24,16 @@ const project = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"),
     config: Record<string, Declaration>;
 };
 
+/** A source over project values, every one secret (so that the secret keys are taken). */
+function sourceOf(values: Record<string, string>): ConfigSource {
+    return configSource(project.name, Object.fromEntries(Object.entries(values).map(([k, v]) => [`${project.name}:${k}`, v])), () => true);
+}
+
 /** The keys parseSettings reads, found by watching it read a configuration. */
 function keysRead(values: Record<string, string>): string[] {
     const read = new Set<string>();
-    const src: ConfigSource = {
-        get: (k) => (read.add(k), values[k]),
-        isSecret: () => true,
-        getKubernetes: () => undefined,
-    };
+    const all = sourceOf(values);
+    const src: ConfigSource = { ...all, get: (k) => (read.add(k), all.get(k)) };
     parseSettings(src);
     return [...read].sort();
 }
@@ -76,8 +78,8 @@ describe("Pulumi.yaml", () => {
 
     it("gives, through the CLI's merge of its defaults, the same settings as the code's own defaults", () => {
         const merged = Object.fromEntries(Object.entries(project.config).map(([k, d]) => [k, asConfig(d.default)]));
-        const fromYaml = parseSettings({ get: (k) => ({ ...merged, eula: "accept" })[k], isSecret: () => true, getKubernetes: () => undefined });
-        const fromCode = parseSettings({ get: (k) => ({ eula: "accept" } as Record<string, string>)[k], isSecret: () => true, getKubernetes: () => undefined });
+        const fromYaml = parseSettings(sourceOf({ ...merged, eula: "accept" }));
+        const fromCode = parseSettings(sourceOf({ eula: "accept" }));
         assert.deepStrictEqual(fromYaml, fromCode);
     });
 

@@ -1,13 +1,19 @@
 // Stack configuration: every key's default and effect, and every bad value refused with a message
 // naming the key, the value and what is allowed, before any resource is registered.
 import * as assert from "assert";
-import { ConfigError, ConfigSource, parseSettings } from "../settings/settings";
+import { ConfigError, ConfigSource, configSource, parseSettings } from "../settings/settings";
 import { RenderResult } from "../scripts/render";
 import { container, find, outputValue, renderDev, renderRefused, vtmObject } from "./helpers";
 
+/** Keys as the CLI hands them over: `<namespace>:<key>`. */
+export function prefixed(namespace: string, values: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${namespace}:${k}`, v]));
+}
+
 /** A config source over plain values (strings as the CLI hands them over). */
 function source(values: Record<string, string>, kubernetes: Record<string, string> = {}, secrets: string[] = []): ConfigSource {
-    return { get: (k) => values[k], isSecret: (k) => secrets.includes(k), getKubernetes: (k) => kubernetes[k] };
+    const config = { ...prefixed("vtm-kubernetes", values), ...prefixed("kubernetes", kubernetes) };
+    return configSource("vtm-kubernetes", config, (k) => secrets.includes(k));
 }
 
 /** The problems parseSettings reports for some values (with the licence accepted unless overridden). */

@@ -2,7 +2,7 @@
 // to end (rollout, configuration imported per pod, services answering) and, with a wait, tries
 // again until every check holds or the time runs out. Programs and tests call it; scripts/verify.ts
 // is its command line.
-import { ConfigSource, Settings, parseSettings } from "../../settings/settings";
+import { Settings, configSource, parseSettings } from "../../settings/settings";
 import { vtmNames } from "../../settings/naming";
 import { PROJECT_DIR, stackConfig } from "../render";
 import { configurationCheck, rolloutCheck, serviceCheck } from "./checks";
@@ -47,11 +47,7 @@ export interface Verification extends VerifyResult {
 /** The stack's settings, read as `npm run render -- --stack <stack>` reads them (Pulumi.yaml defaults, then the stack file). */
 export function stackSettings(stack: string, projectDir = PROJECT_DIR, set: Readonly<Record<string, string>> = {}): Settings {
     const { project, config, secretKeys } = stackConfig({ stack, projectDir, set });
-    const source: ConfigSource = {
-        get: (key) => config[`${project}:${key}`],
-        isSecret: (key) => secretKeys.includes(`${project}:${key}`),
-        getKubernetes: (key) => config[`kubernetes:${key}`],
-    };
+    const source = configSource(project, config, (key) => secretKeys.includes(`${project}:${key}`));
     return parseSettings(source);
 }
 

@@ -63,11 +63,12 @@ describe("cluster: updates, scaling and deletion", function () {
         assert.match(data["Response-Headers.trafficscript"], /X-Edited/);
     });
 
-    for (const [change, set] of [
+    const changes: [string, Record<string, string>][] = [
         ["a new admin password", { adminPassword: "Second-Password-222" }],
         ["a password rotation", { adminPassword: "", adminPasswordRotation: "2026-12" }],
         ["a new image", { image: "registry.example.com/pulsesecure/vtm:19.1" }],
-    ] as const) {
+    ];
+    for (const [change, set] of changes) {
         it(`${change} rolls every pod, one at a time with a new one ready first`, async () => {
             const before = (await ns.render({ stack: "dev", set: { replicas: "2", adminPassword: "First-Password-111" } })).objects;
             await ns.up(before);
