@@ -77,6 +77,15 @@ export class VtmSchema {
         this.json = JSON.parse(fs.readFileSync(file, "utf8"));
     }
 
+    /** The sections that are lists of named objects (with properties, or raw text in content): "pools", "ssl.server_keys", "rules"… */
+    listSections(): string[] {
+        return this.sections().filter((s) => {
+            const [parent, child] = s.split(".");
+            const top = (this.json.properties as Schema)[parent];
+            return (child === undefined ? top : top.properties[child]).type === "array";
+        });
+    }
+
     /** The section keys a document may have: "pools", "ssl.server_keys", "global_settings"… */
     sections(): string[] {
         return Object.entries(this.json.properties as Schema).flatMap(([key, s]) =>
@@ -84,12 +93,12 @@ export class VtmSchema {
         );
     }
 
-    /** Every problem the schema finds in one document, in document order; `version` is left to the caller. */
+    /** Every problem the schema finds in one document (DocumentOrder sorts them); `version` is left to the caller. */
     validate(document: unknown): SchemaProblem[] {
         const validate = this.validators().document;
         const problems = validate(document) ? [] : translate(this, document, validate.errors ?? []);
         problems.push(...this.readOnlyFields(document));
-        return inDocumentOrder(document, problems);
+        return problems;
     }
 
     /** The fields the sources require that an object merged from every document lacks, e.g. ["properties", "basic", "port"]. */
@@ -123,7 +132,7 @@ export class VtmSchema {
     private validators(): Compiled {
         if (this.compiled !== undefined) return this.compiled;
         const merged = Object.keys(this.json.$defs).filter((k) => k.startsWith("merged."));
-        const refs = Object.fromEntries([["document", "vtm"], ...merged.map((k) => [k.slice("merged.".length), `vtm#/$defs/${k}`])]);
+        const refs: Record<string, string> = Object.fromEntries([["document", "vtm"], ...merged.map((k) => [k.slice("merged.".length), `vtm#/$defs/${k}`])]);
         const key = crypto.createHash("sha256").update(JSON.stringify([fs.readFileSync(this.file, "utf8"), ajvVersion(), AJV_OPTIONS])).digest("hex").slice(0, 16);
         const cached = path.join(CACHE_DIR, `vtm-${this.version.toFixed(1)}-${key}.js`);
         const fromCache = loadCached(cached);
@@ -276,11 +285,11 @@ function message(schema: VtmSchema, document: unknown, e: ErrorObject): SchemaPr
     if (e.keyword === "required") {
         const missing = (e.params as { missingProperty: string }).missingProperty;
         if (place.role === "document") return undefined; // version
-        return { pointer: [...pointer, missing], kind: "invalid", message: missingMessage(place, missing) };
+        return { pointer: [...pointer, missing], kind: "invalid", message: missingMessage(missing) };
     }
     if (e.keyword === "additionalProperties") {
         const extra = (e.params as { additionalProperty: string }).additionalProperty;
-        return { pointer: [...pointer, extra], kind: "unknown", message: unknownMessage(schema, place, extra) };
+        return { pointer: [...pointer, extra], kind: "unknown", message: unknownMessage(place, extra) };
     }
     if (e.keyword === "uniqueItems") {
         const { i, j } = e.params as { i: number; j: number };
@@ -289,19 +298,19 @@ function message(schema: VtmSchema, document: unknown, e: ErrorObject): SchemaPr
     return { pointer, kind: "invalid", message: wrongValue(place, value) };
 }
 
-function missingMessage(place: Place, missing: string): string {
+function missingMessage(missing: string): string {
     if (missing === "name") return "is missing: every object needs a non-empty string name";
     if (missing === "properties") return "is missing: expected a mapping of property groups";
     return "is required";
 }
 
-function unknownMessage(schema: VtmSchema, place: Place, key: string): string {
+function unknownMessage(place: Place, key: string): string {
     const known = Object.keys(place.schema.properties ?? {});
     switch (place.role) {
         case "document":
-            return `is not a configuration section ${knownOrClosest(key, known.filter((k) => k !== "version"), true)}`;
+            return `is not a configuration section ${knownOrClosest(key, known.filter((k) => k !== "version"), { cap: true })}`;
         case "nested":
-            return `is not a configuration section ${knownOrClosest(`${place.section}.${key}`, known.map((k) => `${place.section}.${k}`))}`;
+            return `is not a configuration section ${knownOrClosest(key, known, { label: (k) => `${place.section}.${k}` })}`;
         case "object":
             return `is not a key of ${place.singleton ? place.section : `an object in ${place.section}`} (known: ${sortedNames(known).join(", ")})`;
         case "properties":
@@ -398,32 +407,45 @@ export function fieldPath(pointer: Pointer): string {
 }
 
 /**
- * Problems sorted as a reader meets them in the document: each key in the document's own order, a
- * missing key after everything its parent holds. Ties keep their order (the sort is stable).
+ * Positions in a document as a reader meets them: every key and index in the document's own order,
+ * with a position on entering it and one after everything it holds.
  */
-function inDocumentOrder(document: unknown, problems: SchemaProblem[]): SchemaProblem[] {
-    if (problems.length < 2) return problems;
-    const enter = new Map<string, number>();
-    const exit = new Map<string, number>();
-    let n = 0;
-    const walk = (value: unknown, key: string, ancestors: Set<object>) => {
-        enter.set(key, n++);
-        if (typeof value === "object" && value !== null && !ancestors.has(value)) {
-            ancestors.add(value);
-            const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-            for (const [k, v] of entries) walk(v, `${key}/${k}`, ancestors);
-            ancestors.delete(value);
-        }
-        exit.set(key, n++);
-    };
-    walk(document, "", new Set());
-    const rank = (p: SchemaProblem) => {
-        const key = p.pointer.map((k) => `/${k}`).join("");
-        const at = enter.get(key);
-        if (at !== undefined) return at;
-        return exit.get(p.pointer.slice(0, -1).map((k) => `/${k}`).join("")) ?? n;
-    };
-    return problems.map((p) => [rank(p), p] as const).sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+export class DocumentOrder {
+    private readonly enter = new Map<string, number>();
+    private readonly exit = new Map<string, number>();
+    /** Positions used: 0 to size - 1. */
+    readonly size: number;
+
+    constructor(document: unknown) {
+        let n = 0;
+        const walk = (value: unknown, key: string, ancestors: Set<object>) => {
+            this.enter.set(key, n++);
+            if (typeof value === "object" && value !== null && !ancestors.has(value)) {
+                ancestors.add(value); // YAML aliases can make cycles
+                const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+                for (const [k, v] of entries) walk(v, `${key}/${k}`, ancestors);
+                ancestors.delete(value);
+            }
+            this.exit.set(key, n++);
+        };
+        walk(document, "", new Set());
+        this.size = n;
+    }
+
+    /** Where a place is met; a key the document lacks comes after everything its parent holds. */
+    of(pointer: Pointer): number {
+        const at = this.enter.get(key(pointer));
+        return at ?? this.end(pointer.slice(0, -1));
+    }
+
+    /** After everything a place holds. */
+    end(pointer: Pointer): number {
+        return this.exit.get(key(pointer)) ?? this.size;
+    }
+}
+
+function key(pointer: Pointer): string {
+    return pointer.map((k) => `/${k}`).join("");
 }
 
 // ---------------------------------------------------------------------------------------------------

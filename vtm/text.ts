@@ -83,10 +83,14 @@ export function closest(name: string, known: Iterable<string>): string[] {
     return sortedNames(found);
 }
 
-/** "(closest: x)" when a known name is near, otherwise "(known: a, b, …)" with every name, or capped at ten when `cap`. */
-export function knownOrClosest(name: string, known: Iterable<string>, cap = false): string {
+/**
+ * "(closest: x)" when a known name is near, otherwise "(known: a, b, …)" with every name, or capped at
+ * ten when `cap`; `label` shows a name as the message should (a nested section with its parent).
+ */
+export function knownOrClosest(name: string, known: Iterable<string>, options: { readonly cap?: boolean; readonly label?: (n: string) => string } = {}): string {
     const names = [...known];
+    const label = options.label ?? ((n: string) => n);
     const near = closest(name, names);
-    if (near.length > 0) return `(closest: ${near.join(" or ")})`;
-    return `(known: ${cap ? capped(names) : sortedNames(names).join(", ")})`;
+    if (near.length > 0) return `(closest: ${near.map(label).join(" or ")})`;
+    return `(known: ${options.cap ? capped(names.map(label)) : sortedNames(names).map(label).join(", ")})`;
 }
