@@ -285,7 +285,7 @@ function message(schema: VtmSchema, document: unknown, e: ErrorObject): SchemaPr
     if (e.keyword === "required") {
         const missing = (e.params as { missingProperty: string }).missingProperty;
         if (place.role === "document") return undefined; // version
-        return { pointer: [...pointer, missing], kind: "invalid", message: missingMessage(missing) };
+        return { pointer: [...pointer, missing], kind: "invalid", message: missingMessage(place, missing) };
     }
     if (e.keyword === "additionalProperties") {
         const extra = (e.params as { additionalProperty: string }).additionalProperty;
@@ -298,9 +298,9 @@ function message(schema: VtmSchema, document: unknown, e: ErrorObject): SchemaPr
     return { pointer, kind: "invalid", message: wrongValue(place, value) };
 }
 
-function missingMessage(missing: string): string {
-    if (missing === "name") return "is missing: every object needs a non-empty string name";
-    if (missing === "properties") return "is missing: expected a mapping of property groups";
+function missingMessage(place: Place, missing: string): string {
+    if (place.role === "object" && missing === "name") return "is missing: every object needs a non-empty string name";
+    if (place.role === "object" && missing === "properties") return "is missing: expected a mapping of property groups";
     return "is required";
 }
 

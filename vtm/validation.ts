@@ -190,7 +190,7 @@ function checkDocument(run: Run, input: DocumentInput): void {
         checkVersion(run, at, doc.version, seq(["version"]));
         for (const problem of run.schema.validate(doc)) {
             // A missing name is said first, as it is the object's heading; other missing keys after what the object holds.
-            const missingName = problem.pointer[problem.pointer.length - 1] === "name" && problem.message.startsWith("is missing");
+            const missingName = problem.pointer[problem.pointer.length - 1] === "name" && problem.message.startsWith("is missing: every object");
             schemaFinding(run, input, problem, seq(missingName ? problem.pointer.slice(0, -1) : problem.pointer));
         }
         for (const section of run.schema.listSections()) checkNames(run, input, section, order);
