@@ -14,6 +14,7 @@ import { goTypes } from "../scripts/vtm-schema/goSyntax";
 import { readGoConfigType } from "../scripts/vtm-schema/goVtm";
 import { Snapshot } from "../scripts/vtm-schema/snapshot";
 import { readTerraformResource } from "../scripts/vtm-schema/terraform";
+import { MONITOR_TYPES, POOL_ALGORITHMS, TIP_MODES, VS_PROTOCOLS } from "../vtm/model";
 import { SEED_EXAMPLE_DOCUMENT } from "./fixtures";
 
 const SCHEMA = JSON.parse(fs.readFileSync(schemaFile("6.2"), "utf8"));
@@ -196,6 +197,15 @@ describe("vTM schema: facts checked by hand in the sources (VTMTF_19_1 and VTMGO
         const f = fieldOf("pools", "basic", "monitors");
         assert.deepStrictEqual([f.type, f.uniqueItems], ["array", true]);
         assert.ok(errorsOf(withPool({ monitors: ["Ping", "Ping"] })).includes("/pools/0/properties/basic/monitors uniqueItems"));
+    });
+});
+
+describe("vTM schema: the typed model agrees with it", () => {
+    it("has the schema's enums for protocols, algorithms, monitor types and traffic IP modes", () => {
+        assert.deepStrictEqual([...VS_PROTOCOLS], fieldOf("virtual_servers", "basic", "protocol").enum);
+        assert.deepStrictEqual([...POOL_ALGORITHMS], fieldOf("pools", "load_balancing", "algorithm").enum);
+        assert.deepStrictEqual([...MONITOR_TYPES], fieldOf("monitors", "basic", "type").enum);
+        assert.deepStrictEqual([...TIP_MODES], fieldOf("traffic_ip_groups", "basic", "mode").enum);
     });
 });
 

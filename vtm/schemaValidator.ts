@@ -5,8 +5,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import Ajv2020, { ErrorObject, ValidateFunction } from "ajv/dist/2020";
-import standaloneCode from "ajv/dist/standalone";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import { describe, isMap, knownOrClosest, show, sortedNames } from "./text";
 
 export const SCHEMA_DIR = path.resolve(__dirname, "schema");
@@ -68,6 +67,12 @@ interface Compiled {
 
 export class VtmSchema {
     readonly json: Schema;
+    /** Every section key: "pools", "ssl.server_keys", "global_settings"… */
+    readonly sections: readonly string[];
+    /** The sections that are lists of named objects (with properties, or raw text in content). */
+    readonly listSections: ReadonlySet<string>;
+    /** Per section, the fields ("group.field") the traffic manager sets itself (readOnly in the schema). */
+    private readonly readOnly: ReadonlyMap<string, ReadonlySet<string>>;
     private compiled?: Compiled;
 
     constructor(
@@ -75,21 +80,16 @@ export class VtmSchema {
         private readonly file: string,
     ) {
         this.json = JSON.parse(fs.readFileSync(file, "utf8"));
-    }
-
-    /** The sections that are lists of named objects (with properties, or raw text in content): "pools", "ssl.server_keys", "rules"… */
-    listSections(): string[] {
-        return this.sections().filter((s) => {
-            const [parent, child] = s.split(".");
-            const top = (this.json.properties as Schema)[parent];
-            return (child === undefined ? top : top.properties[child]).type === "array";
-        });
-    }
-
-    /** The section keys a document may have: "pools", "ssl.server_keys", "global_settings"… */
-    sections(): string[] {
-        return Object.entries(this.json.properties as Schema).flatMap(([key, s]) =>
-            key === "version" ? [] : isNested(s) ? Object.keys(s.properties).map((c) => `${key}.${c}`) : [key],
+        const top = this.json.properties as Schema;
+        this.sections = Object.entries(top).flatMap(([key, s]) => (key === "version" ? [] : isNested(s) ? Object.keys(s.properties).map((c) => `${key}.${c}`) : [key]));
+        this.listSections = new Set(this.sections.filter((key) => this.place(key.split("."))?.role === "section"));
+        this.readOnly = new Map(
+            this.sections.flatMap((key) => {
+                const object = this.place([...key.split("."), ...(this.listSections.has(key) ? [0] : [])]);
+                const groups = (object?.schema.properties?.properties?.properties ?? {}) as Schema;
+                const fields = Object.entries(groups).flatMap(([g, gs]) => Object.entries(gs.properties as Schema).filter(([, f]) => f.readOnly === true).map(([f]) => `${g}.${f}`));
+                return fields.length > 0 ? [[key, new Set(fields)] as const] : [];
+            }),
         );
     }
 
@@ -99,6 +99,11 @@ export class VtmSchema {
         const problems = validate(document) ? [] : translate(this, document, validate.errors ?? []);
         problems.push(...this.readOnlyFields(document));
         return problems;
+    }
+
+    /** Whether the sources require fields of the section's objects, to be checked once documents are layered. */
+    requiresAfterLayering(section: string): boolean {
+        return this.json.$defs[`merged.${section}`] !== undefined;
     }
 
     /** The fields the sources require that an object merged from every document lacks, e.g. ["properties", "basic", "port"]. */
@@ -141,6 +146,9 @@ export class VtmSchema {
             this.compiled = { document, merged: rest };
             return this.compiled;
         }
+        // ajv itself is loaded only to compile: the cached code needs only its small runtime.
+        const { default: Ajv2020 } = require("ajv/dist/2020") as typeof import("ajv/dist/2020");
+        const { default: standaloneCode } = require("ajv/dist/standalone") as typeof import("ajv/dist/standalone");
         const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { ...AJV_OPTIONS.code, source: true } });
         ajv.addSchema(this.json, "vtm");
         const get = (ref: string) => ajv.getSchema(ref)!;
@@ -152,17 +160,16 @@ export class VtmSchema {
     /** Fields the schema marks readOnly that a document sets. */
     private readOnlyFields(document: unknown): SchemaProblem[] {
         const problems: SchemaProblem[] = [];
-        for (const section of this.sections()) {
-            const [parent, child] = section.split(".");
-            const value = child === undefined ? (isMap(document) ? document[parent] : undefined) : valueAt(document, [parent, child]);
-            const objects = Array.isArray(value) ? value.map((o, i) => [[...section.split("."), i], o] as const) : [[section.split("."), value] as const];
-            for (const [at, object] of objects) {
+        for (const [section, fields] of this.readOnly) {
+            const at = section.split(".");
+            const value = valueAt(document, at);
+            const objects = this.listSections.has(section) ? (Array.isArray(value) ? value.map((o, i) => [[...at, i], o] as const) : []) : [[at, value] as const];
+            for (const [pointer, object] of objects) {
                 const groups = isMap(object) && isMap(object.properties) ? object.properties : {};
-                for (const [group, fields] of Object.entries(groups)) {
-                    if (!isMap(fields)) continue;
-                    for (const field of Object.keys(fields)) {
-                        const place = this.place([...at, "properties", group, field]);
-                        if (place?.outer?.readOnly === true) problems.push({ pointer: [...at, "properties", group, field], kind: "readOnly", message: "is read-only: the traffic manager sets it" });
+                for (const [group, values] of Object.entries(groups)) {
+                    if (!isMap(values)) continue;
+                    for (const field of Object.keys(values)) {
+                        if (fields.has(`${group}.${field}`)) problems.push({ pointer: [...pointer, "properties", group, field], kind: "readOnly", message: "is read-only: the traffic manager sets it" });
                     }
                 }
             }

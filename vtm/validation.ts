@@ -92,11 +92,11 @@ interface Where {
     readonly object?: string;
 }
 
-/** The last document to set a field of an object, with the field's place in the walk. */
+/** The last document to set a field of an object, with the field's place in the walk (worked out only for a finding). */
 interface Setter {
     readonly value: unknown;
     readonly source: string;
-    readonly seq: number;
+    readonly seq: () => number;
 }
 
 /** One object as the importer sees it after layering every document that names it. */
@@ -104,7 +104,7 @@ interface Merged {
     readonly name: string;
     /** The first document that defines the object, and the walk position at the end of that definition. */
     readonly source: string;
-    end: number;
+    readonly end: () => number;
     /** Field paths ("properties.basic.pool", "content") to their last setter. */
     readonly fields: Map<string, Setter>;
 }
@@ -118,8 +118,8 @@ class Run {
     readonly reservedListeners: readonly Listener[];
     /** Section key → object name → merged object, in order of first definition; every list section of the schema. */
     readonly objects: Map<string, Map<string, Merged>>;
-    /** Where the current document's positions start; findings are sorted by base + position. */
-    base = 0;
+    /** The number of documents walked so far. */
+    documents = 0;
     private readonly found: { readonly seq: number; readonly finding: Finding }[] = [];
     private mountedList?: string;
 
@@ -130,7 +130,7 @@ class Run {
         this.uncheckedDirs = (context.uncheckedDirs ?? []).map((d) => path.posix.normalize(d).replace(/\/+$/, ""));
         this.openWorld = context.openWorld ?? false;
         this.reservedListeners = context.reservedListeners ?? [];
-        this.objects = new Map(this.schema.listSections().map((s) => [s, new Map()]));
+        this.objects = new Map([...this.schema.listSections].map((s) => [s, new Map()]));
     }
 
     error(at: Where, field: string | undefined, message: string, seq: number): void {
@@ -147,7 +147,7 @@ class Run {
     }
 
     /** The merged object of a section, created on its first definition. */
-    merged(section: string, name: string, source: string, end: number): Merged {
+    merged(section: string, name: string, source: string, end: () => number): Merged {
         const objects = this.objects.get(section)!;
         const entry = objects.get(name);
         if (entry !== undefined) return entry;
@@ -179,33 +179,58 @@ class Run {
 // ---------------------------------------------------------------------------------------------------
 // One document: its version, the schema's findings, names, merged fields and file references
 
+/** Findings sort by document, then by place in it: 2^32 places a document, at most. */
+const DOCUMENT_SPAN = 2 ** 32;
+
+/** Places in one document, worked out on the first finding that needs one. */
+class Places {
+    private order?: DocumentOrder;
+
+    constructor(
+        private readonly document: unknown,
+        private readonly index: number,
+    ) {}
+
+    of(pointer: readonly (string | number)[]): number {
+        this.order ??= new DocumentOrder(this.document);
+        return this.index * DOCUMENT_SPAN + this.order.of(pointer);
+    }
+
+    end(pointer: readonly (string | number)[]): number {
+        this.order ??= new DocumentOrder(this.document);
+        return this.index * DOCUMENT_SPAN + this.order.end(pointer);
+    }
+}
+
 function checkDocument(run: Run, input: DocumentInput): void {
     const doc = input.document;
-    const order = new DocumentOrder(doc);
-    const seq = (pointer: readonly (string | number)[]) => run.base + order.of(pointer);
+    const places = new Places(doc, run.documents++);
+    const seq = (pointer: readonly (string | number)[]) => places.of(pointer);
     const at: Where = { source: input.source };
     if (!isMap(doc)) {
         run.error(at, undefined, `is not a mapping of sections (found ${describe(doc)})`, seq([]));
     } else {
-        checkVersion(run, at, doc.version, seq(["version"]));
+        checkVersion(run, at, doc.version, () => seq(["version"]));
         for (const problem of run.schema.validate(doc)) {
             // A missing name is said first, as it is the object's heading; other missing keys after what the object holds.
             const missingName = problem.pointer[problem.pointer.length - 1] === "name" && problem.message.startsWith("is missing: every object");
             schemaFinding(run, input, problem, seq(missingName ? problem.pointer.slice(0, -1) : problem.pointer));
         }
-        for (const section of run.schema.listSections()) checkNames(run, input, section, order);
+        for (const [key, value] of Object.entries(doc)) {
+            if (run.schema.listSections.has(key)) checkNames(run, input, key, places);
+            else if (isMap(value)) for (const child of Object.keys(value)) if (run.schema.listSections.has(`${key}.${child}`)) checkNames(run, input, `${key}.${child}`, places);
+        }
         walkRefs(run, input, [], doc, seq);
     }
-    run.base += order.size + 1;
 }
 
-function checkVersion(run: Run, at: Where, version: unknown, seq: number): void {
+function checkVersion(run: Run, at: Where, version: unknown, seq: () => number): void {
     if (version === undefined) {
-        run.error(at, "version", `is missing: expected an API version number such as ${API_VERSION}`, seq);
+        run.error(at, "version", `is missing: expected an API version number such as ${API_VERSION}`, seq());
     } else if (typeof version !== "number" || !Number.isFinite(version) || version <= 0) {
-        run.error(at, "version", `${show(version)} is not an API version number such as ${API_VERSION}`, seq);
+        run.error(at, "version", `${show(version)} is not an API version number such as ${API_VERSION}`, seq());
     } else if (version > run.apiVersion) {
-        run.error(at, "version", `${version} is newer than ${run.apiVersion}, the highest API version the traffic manager image understands`, seq);
+        run.error(at, "version", `${version} is newer than ${run.apiVersion}, the highest API version the traffic manager image understands`, seq());
     }
 }
 
@@ -226,7 +251,7 @@ function schemaFinding(run: Run, input: DocumentInput, problem: SchemaProblem, s
 }
 
 /** A list section: names defined twice in one document, and each named object's fields recorded for layering. */
-function checkNames(run: Run, input: DocumentInput, section: string, order: DocumentOrder): void {
+function checkNames(run: Run, input: DocumentInput, section: string, places: Places): void {
     const pointer = section.split(".");
     const list = pointer.reduce<unknown>((v, k) => (isMap(v) ? v[k] : undefined), input.document);
     if (!Array.isArray(list)) return;
@@ -237,10 +262,10 @@ function checkNames(run: Run, input: DocumentInput, section: string, order: Docu
         const name = item.name;
         const at: Where = { source: input.source, section, object: name };
         const earlier = firstIndex.get(name);
-        if (earlier !== undefined) run.error(at, undefined, `is defined twice in this document (${section}[${earlier}] and [${i}])`, run.base + order.of([...pointer, i]));
+        if (earlier !== undefined) run.error(at, undefined, `is defined twice in this document (${section}[${earlier}] and [${i}])`, places.of([...pointer, i]));
         else firstIndex.set(name, i);
-        const entry = run.merged(section, name, input.source, run.base + order.end([...pointer, i]));
-        const set = (field: (string | number)[], value: unknown) => entry.fields.set(fieldPath(field), { value, source: input.source, seq: run.base + order.of([...pointer, i, ...field]) });
+        const entry = run.merged(section, name, input.source, () => places.end([...pointer, i]));
+        const set = (field: (string | number)[], value: unknown) => entry.fields.set(fieldPath(field), { value, source: input.source, seq: () => places.of([...pointer, i, ...field]) });
         if (Object.hasOwn(item, "content")) set(["content"], item.content);
         if (!isMap(item.properties)) return;
         for (const [group, fields] of Object.entries(item.properties)) {
@@ -251,16 +276,22 @@ function checkNames(run: Run, input: DocumentInput, section: string, order: Docu
 
 /** Every file reference, wherever it is (the schema says where one may stand): it must name a file the program mounts. */
 function walkRefs(run: Run, input: DocumentInput, pointer: (string | number)[], value: unknown, seq: (p: (string | number)[]) => number, ancestors = new Set<object>()): void {
+    if (typeof value !== "object" || value === null || ancestors.has(value)) return;
     if (isMap(value) && Object.hasOwn(value, "valueFrom")) {
         const name = fileRefName(value);
         // A malformed reference is the schema's to report.
-        if (name !== undefined) checkFileRef(run, input, pointer, name, seq(pointer));
+        if (name !== undefined) checkFileRef(run, input, [...pointer], name, seq([...pointer]));
         return;
     }
-    if (typeof value !== "object" || value === null || ancestors.has(value)) return;
     ancestors.add(value); // YAML aliases can make cycles
-    if (Array.isArray(value)) value.forEach((v, i) => walkRefs(run, input, [...pointer, i], v, seq, ancestors));
-    else for (const [key, v] of Object.entries(value)) walkRefs(run, input, [...pointer, key], v, seq, ancestors);
+    // One pointer, extended and cut back on the way: a document of thousands of values makes no copies.
+    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    for (const [key, v] of entries) {
+        if (typeof v !== "object" || v === null) continue;
+        pointer.push(key);
+        walkRefs(run, input, pointer, v, seq, ancestors);
+        pointer.pop();
+    }
     ancestors.delete(value);
 }
 
@@ -311,7 +342,7 @@ class Target {
 
 function checkMerged(run: Run): void {
     for (const [section, objects] of run.objects) {
-        for (const object of objects.values()) checkRequired(run, section, object);
+        if (run.schema.requiresAfterLayering(section)) for (const object of objects.values()) checkRequired(run, section, object);
     }
     const objects = (section: string): ReadonlyMap<string, Merged> => run.objects.get(section) ?? new Map();
     const pools = new Target("a pool", objects("pools"), BUILTIN_POOLS);
@@ -369,7 +400,7 @@ function checkRequired(run: Run, section: string, object: Merged): void {
         else ((merged.properties ??= {})[group] ??= {})[name] = set.value;
     }
     for (const missing of run.schema.missingAfterLayering(section, merged)) {
-        run.error({ source: object.source, section, object: object.name }, fieldPath(missing), "is required (no document sets it)", object.end);
+        run.error({ source: object.source, section, object: object.name }, fieldPath(missing), "is required (no document sets it)", object.end());
     }
 }
 
@@ -388,7 +419,7 @@ function checkListeners(run: Run, virtualServers: ReadonlyMap<string, Merged>): 
         const transport = transportOf(protocol);
         const decrypt = vs.fields.get("properties.basic.ssl_decrypt");
         if (transport === "UDP" && decrypt?.value === true) {
-            run.error({ source: decrypt.source, section: "virtual_servers", object: vs.name }, "properties.basic.ssl_decrypt", `a ${protocol} virtual server carries UDP and cannot decrypt TLS; use a TCP protocol or turn TLS off`, decrypt.seq);
+            run.error({ source: decrypt.source, section: "virtual_servers", object: vs.name }, "properties.basic.ssl_decrypt", `a ${protocol} virtual server carries UDP and cannot decrypt TLS; use a TCP protocol or turn TLS off`, decrypt.seq());
         }
         const port = vs.fields.get("properties.basic.port");
         // vTM's default is disabled; a virtual server bound to chosen addresses may share a port.
@@ -396,7 +427,7 @@ function checkListeners(run: Run, virtualServers: ReadonlyMap<string, Merged>): 
         const listener = `${transport}/${port.value}`;
         const other = taken.get(listener);
         if (other !== undefined) {
-            run.error({ source: port.source, section: "virtual_servers", object: vs.name }, "properties.basic.port", `${port.value} is already used by ${other} (${listener})`, port.seq);
+            run.error({ source: port.source, section: "virtual_servers", object: vs.name }, "properties.basic.port", `${port.value} is already used by ${other} (${listener})`, port.seq());
         } else {
             taken.set(listener, `virtual server '${vs.name}'`);
         }
@@ -418,7 +449,7 @@ class MergedCheck {
         const set = this.object.fields.get(field);
         if (set !== undefined && set.value !== "") return;
         const found = set === undefined ? "no document sets it" : "found ''";
-        this.run.error(this.at(condition), field, `is required when ${when} is ${is} (${found})`, condition.seq);
+        this.run.error(this.at(condition), field, `is required when ${when} is ${is} (${found})`, condition.seq());
     }
 
     ref(field: string, target: Target, options: { readonly emptyIsNone: boolean }): void {
@@ -448,10 +479,10 @@ class MergedCheck {
     private name(set: Setter, field: string, value: unknown, target: Target): void {
         if (typeof value !== "string" || target.has(value)) return;
         if (this.run.openWorld) {
-            this.run.warning(this.at(set), field, `${show(value)} is not ${target.noun} of the documents read before deploy (defined: ${target.names()}); not checked: a mounted document may define it`, set.seq);
+            this.run.warning(this.at(set), field, `${show(value)} is not ${target.noun} of the documents read before deploy (defined: ${target.names()}); not checked: a mounted document may define it`, set.seq());
             return;
         }
-        this.run.error(this.at(set), field, `${show(value)} is not ${target.noun} (defined: ${target.names()})`, set.seq);
+        this.run.error(this.at(set), field, `${show(value)} is not ${target.noun} (defined: ${target.names()})`, set.seq());
     }
 
     private at(set: Setter): Where {
