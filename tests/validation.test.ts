@@ -195,10 +195,10 @@ describe("validation: documents", () => {
         ]);
     });
 
-    it("refuses a key that is not a configuration section, naming the closest or the known ones", () => {
+    it("warns about a top-level key that is not a configuration section, naming the closest or the known ones", () => {
         assert.deepStrictEqual(reportOne({ virtual_server: [], sevrices: [] }), [
-            "error t.yaml: virtual_server: is not a configuration section (closest: virtual_servers)",
-            "error t.yaml: sevrices: is not a configuration section (known: action_programs, actions, appliance, aptimizer, bandwidth, bgpneighbors, cloud_api_credentials, custom, dns_server, event_types, … and 25 more)",
+            "warning t.yaml: virtual_server: is not a configuration section (closest: virtual_servers)",
+            "warning t.yaml: sevrices: is not a configuration section (known: action_programs, actions, appliance, aptimizer, bandwidth, bgpneighbors, cloud_api_credentials, custom, dns_server, event_types, … and 25 more)",
         ]);
     });
 
@@ -769,7 +769,7 @@ describe("validation: many problems at once", () => {
             "error b.yaml: is not a mapping of sections (found the string 'not yaml')",
             "error c.yaml: version: 'x' is not an API version number such as 6.2",
             "error c.yaml: pools 'webx': properties.load_balancing.algorithm: 'rr' is not one of fastest_response_time, least_connections, perceptive, random, round_robin, weighted_least_connections, weighted_round_robin",
-            "error c.yaml: sevrices: is not a configuration section (known: action_programs, actions, appliance, aptimizer, bandwidth, bgpneighbors, cloud_api_credentials, custom, dns_server, event_types, … and 25 more)",
+            "warning c.yaml: sevrices: is not a configuration section (known: action_programs, actions, appliance, aptimizer, bandwidth, bgpneighbors, cloud_api_credentials, custom, dns_server, event_types, … and 25 more)",
             "error d.yaml: virtual_servers 'new': properties.basic.pool: is required (no document sets it)",
             "error d.yaml: virtual_servers 'new': properties.basic.port: is required (no document sets it)",
         ]);
@@ -789,7 +789,7 @@ describe("validation: many problems at once", () => {
             { severity: "error", source: "b.yaml", section: "global_settings", field: "properties.java.enabled", message: "1 is not true or false" },
             { severity: "error", source: "c.yaml", section: "pools", object: "p", field: "properties.basic.note", message: "1 is not a string" },
             {
-                severity: "error",
+                severity: "warning",
                 source: "c.yaml",
                 section: "foo",
                 message: "is not a configuration section (known: action_programs, actions, appliance, aptimizer, bandwidth, bgpneighbors, cloud_api_credentials, custom, dns_server, event_types, … and 25 more)",

@@ -21,8 +21,11 @@ type Pointer = readonly (string | number)[];
 export interface SchemaProblem {
     /** Where, as keys and indexes from the document's top. */
     readonly pointer: Pointer;
-    /** invalid: a value the schema refuses; unknown: a key it does not have; readOnly: a field the traffic manager sets. */
-    readonly kind: "invalid" | "unknown" | "readOnly";
+    /**
+     * invalid: a value the schema refuses; unknown: a key it does not have inside a section;
+     * unknownSection: a top-level key that is no section; readOnly: a field the traffic manager sets.
+     */
+    readonly kind: "invalid" | "unknown" | "unknownSection" | "readOnly";
     readonly message: string;
 }
 
@@ -296,7 +299,7 @@ function message(schema: VtmSchema, document: unknown, e: ErrorObject): SchemaPr
     }
     if (e.keyword === "additionalProperties") {
         const extra = (e.params as { additionalProperty: string }).additionalProperty;
-        return { pointer: [...pointer, extra], kind: "unknown", message: unknownMessage(place, extra) };
+        return { pointer: [...pointer, extra], kind: place.role === "document" ? "unknownSection" : "unknown", message: unknownMessage(place, extra) };
     }
     if (e.keyword === "uniqueItems") {
         const { i, j } = e.params as { i: number; j: number };

@@ -235,15 +235,17 @@ function checkVersion(run: Run, at: Where, version: unknown, seq: () => number):
 }
 
 /**
- * A problem the schema found. An unknown section, group or field is an error when the schema is the
- * image's own API version; with an image newer than every schema here it may be new, so a warning.
+ * A problem the schema found. Inside a section, an unknown key, group, field or column is an error
+ * when the schema is the image's own API version: the REST API has no such property. With an image
+ * newer than every schema here it may be new, so a warning. A top-level key that is no section is a
+ * warning: the importer's envelope, where documents also keep YAML anchors (`x-defaults: &d …`).
  */
 function schemaFinding(run: Run, input: DocumentInput, problem: SchemaProblem, seq: number): void {
     const place = run.schema.locate(input.document, problem.pointer);
     const at: Where = { source: input.source, section: place.section, object: place.object };
-    if (problem.kind === "readOnly") {
+    if (problem.kind === "readOnly" || (problem.kind === "unknownSection" && run.apiVersion <= run.schema.version)) {
         run.warning(at, place.field, problem.message, seq);
-    } else if (problem.kind === "unknown" && run.apiVersion > run.schema.version) {
+    } else if ((problem.kind === "unknown" || problem.kind === "unknownSection") && run.apiVersion > run.schema.version) {
         run.warning(at, place.field, `${problem.message}; not in the API ${run.schema.version} schema, the newest here, but the image's API ${run.apiVersion} may have it: not checked`, seq);
     } else {
         run.error(at, place.field, problem.message, seq);
