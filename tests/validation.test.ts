@@ -1,6 +1,7 @@
 // The document validator: every rule, broken once, with the exact line it reports; the shipped and
 // upstream documents pass; problems across many documents come back together, in order.
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
@@ -750,6 +751,19 @@ describe("validation: file references", () => {
             `error t.yaml: virtual_servers 'web': properties.gzip.include_mime[0]: 'data/mime' is not a mounted file ${mounted}`,
             `error t.yaml: pools 'p': properties.basic.nodes_table[0].node: 'data/node' is not a mounted file ${mounted}`,
         ]);
+    });
+});
+
+describe("validation: the compiled schema", () => {
+    it("finds the same problems with the cached compiled code as with a fresh compile", function () {
+        this.timeout(60000);
+        const document = { version: 6.2, virtual_servers: [vs("web", { port: 0, protocol: "htp", prot: 1 }, { ssl: { server_cert_host_mapping: [{ hosts: "x" }] } })], pools: [{ name: "p", properties: { basic: { monitors: ["Ping", "Ping"] } } }] };
+        const script = `const { validateDocuments, formatFinding } = require("./vtm/validation"); console.log(JSON.stringify(validateDocuments([{ source: "t.yaml", document: ${JSON.stringify(document)} }], { mountedFiles: new Set() }).map(formatFinding)))`;
+        const fresh = spawnSync("node", ["-r", "sucrase/register/ts", "-e", script], { cwd: path.resolve(__dirname, ".."), env: { ...process.env, VTM_SCHEMA_CACHE: "off" }, encoding: "utf8" });
+        assert.strictEqual(fresh.status, 0, fresh.stderr);
+        const here = validateDocuments([{ source: "t.yaml", document }], { mountedFiles: new Set() }).map(formatFinding);
+        assert.ok(here.length >= 5, here.join("\n"));
+        assert.deepStrictEqual(JSON.parse(fresh.stdout), here);
     });
 });
 

@@ -50,9 +50,12 @@ export function schemaVersions(dir = SCHEMA_DIR): number[] {
 }
 
 const loaded = new Map<number, VtmSchema>();
+const chosen = new Map<number, VtmSchema>();
 
 /** The schema for an image's API version: its own, else the newest older one (or the oldest), compiled once per process. */
 export function schemaFor(apiVersion: number): VtmSchema {
+    const known = chosen.get(apiVersion);
+    if (known !== undefined) return known;
     const versions = schemaVersions();
     const version = [...versions].reverse().find((v) => v <= apiVersion) ?? versions[0];
     let schema = loaded.get(version);
@@ -60,6 +63,7 @@ export function schemaFor(apiVersion: number): VtmSchema {
         schema = new VtmSchema(version, path.join(SCHEMA_DIR, `vtm-${version.toFixed(1)}.schema.json`));
         loaded.set(version, schema);
     }
+    chosen.set(apiVersion, schema);
     return schema;
 }
 
@@ -482,6 +486,11 @@ function saveCached(file: string, code: () => string): void {
         const temporary = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(temporary, code());
         fs.renameSync(temporary, file);
+        // Code compiled from an older schema or ajv is of no more use.
+        const stale = path.basename(file).replace(/-[0-9a-f]+\.js$/, "-");
+        for (const other of fs.readdirSync(path.dirname(file))) {
+            if (other.startsWith(stale) && other.endsWith(".js") && other !== path.basename(file)) fs.rmSync(path.join(path.dirname(file), other), { force: true });
+        }
     } catch {
         // not cached
     }
