@@ -282,7 +282,10 @@ function walkRefs(run: Run, input: DocumentInput, pointer: (string | number)[], 
     if (isMap(value) && Object.hasOwn(value, "valueFrom")) {
         const name = fileRefName(value);
         // A malformed reference is the schema's to report.
-        if (name !== undefined) checkFileRef(run, input, [...pointer], name, seq([...pointer]));
+        if (name !== undefined) {
+            const at = [...pointer];
+            checkFileRef(run, input, at, name, () => seq(at));
+        }
         return;
     }
     ancestors.add(value); // YAML aliases can make cycles
@@ -298,20 +301,21 @@ function walkRefs(run: Run, input: DocumentInput, pointer: (string | number)[], 
 }
 
 /** facts §1.4: a path relative to the importer's base directory, which must be a file the program mounts. */
-function checkFileRef(run: Run, input: DocumentInput, pointer: (string | number)[], name: string, seq: number): void {
+function checkFileRef(run: Run, input: DocumentInput, pointer: (string | number)[], name: string, seq: () => number): void {
+    const normal = path.posix.normalize(name);
+    const escapes = normal.startsWith("/") || normal === ".." || normal.startsWith("../");
+    if (!escapes && run.mounted.has(normal)) return;
     const place = run.schema.locate(input.document, pointer);
     const at: Where = { source: input.source, section: place.section, object: place.object };
-    const normal = path.posix.normalize(name);
-    if (normal.startsWith("/") || normal === ".." || normal.startsWith("../")) {
-        run.error(at, place.field, `${show(name)} must be a path relative to /import, e.g. data/<file>`, seq);
+    if (escapes) {
+        run.error(at, place.field, `${show(name)} must be a path relative to /import, e.g. data/<file>`, seq());
         return;
     }
-    if (run.mounted.has(normal)) return;
     const dir = run.uncheckedDirs.find((d) => normal === d || normal.startsWith(`${d}/`));
     if (dir !== undefined) {
-        run.warning(at, place.field, `${show(name)} is not a file this program mounts; it may come from a mount whose keys are not known (${dir}): not checked`, seq);
+        run.warning(at, place.field, `${show(name)} is not a file this program mounts; it may come from a mount whose keys are not known (${dir}): not checked`, seq());
     } else {
-        run.error(at, place.field, `${show(name)} is not a mounted file (mounted: ${run.mountedNames()})`, seq);
+        run.error(at, place.field, `${show(name)} is not a mounted file (mounted: ${run.mountedNames()})`, seq());
     }
 }
 
