@@ -65,14 +65,14 @@ export function formatFinding(finding: Finding): string {
 // The REST sections of the default image's API, from its schema: flat lists of objects, parents of
 // nested sections (`ssl` → `server_keys`…), and top-level singletons.
 const DEFAULT_SCHEMA = schemaFor(API_VERSION);
-export const FLAT_SECTIONS: readonly string[] = DEFAULT_SCHEMA.sections().filter((s) => !s.includes(".") && DEFAULT_SCHEMA.listSections().includes(s));
+export const FLAT_SECTIONS: readonly string[] = DEFAULT_SCHEMA.sections.filter((s) => !s.includes(".") && DEFAULT_SCHEMA.listSections.has(s));
 export const NESTED_SECTIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-    [...new Set(DEFAULT_SCHEMA.sections().filter((s) => s.includes(".")).map((s) => s.split(".")[0]))].map((p) => [
+    [...new Set(DEFAULT_SCHEMA.sections.filter((s) => s.includes(".")).map((s) => s.split(".")[0]))].map((p) => [
         p,
-        DEFAULT_SCHEMA.sections().filter((s) => s.startsWith(`${p}.`)).map((s) => s.slice(p.length + 1)),
+        DEFAULT_SCHEMA.sections.filter((s) => s.startsWith(`${p}.`)).map((s) => s.slice(p.length + 1)),
     ]),
 );
-export const SINGLETON_SECTIONS: readonly string[] = DEFAULT_SCHEMA.sections().filter((s) => !s.includes(".") && !DEFAULT_SCHEMA.listSections().includes(s));
+export const SINGLETON_SECTIONS: readonly string[] = DEFAULT_SCHEMA.sections.filter((s) => !s.includes(".") && !DEFAULT_SCHEMA.listSections.has(s));
 
 /** Checks all documents together, as the importer layers them, and returns every finding in document, object and field order. */
 export function validateDocuments(documents: readonly DocumentInput[], context: ValidationContext): Finding[] {
