@@ -1,13 +1,20 @@
-// Measured, not asserted: (1) how rendering grows with the number of services, and (2) start-up cost:
+// Measured, not asserted: (1) how rendering grows with the number of services, (2) start-up cost:
 // offline rendering next to loading the Pulumi SDK alone, and the program's start with and without a
-// TypeScript type-check (what `pulumi up` pays before it registers anything). Prints tables of wall
-// times (median and min of several runs).
+// TypeScript type-check (what `pulumi up` pays before it registers anything), and (3) what validating
+// the documents costs: the schema's one-time compile or load, then each validation of the documents
+// of 10 and 1,000 services, beside a render of as many. Prints tables of wall times (median and min of
+// several runs).
 //
-//   npm run bench [-- --runs N] [--only scaling|startup]
+//   npm run bench [-- --runs N] [--only scaling|startup|validation]
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { entrySize } from "../vtm/sharding";
-import { render } from "./render";
+import { loadBaseDocuments } from "../vtm/baseDocuments";
+import { loadConfigFiles } from "../vtm/configFiles";
+import { generatedDocuments } from "../vtm/configuration";
+import { CONFIG_DIR } from "../vtm/documents";
+import { DocumentInput, validateDocuments } from "../vtm/validation";
+import { render, stackSettings } from "./render";
 
 const ROOT = path.resolve(__dirname, "..");
 const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
@@ -118,6 +125,58 @@ function startup(runs: number): void {
     }
 }
 
+/** The documents validated for n services: the base ones and those generated from the services and pools settings. */
+function documentsFor(n: number): DocumentInput[] {
+    const settings = stackSettings({ stack: "dev", set: servicesConfig(n), includeSecrets: true });
+    const base = loadBaseDocuments(CONFIG_DIR);
+    const files = loadConfigFiles(CONFIG_DIR, settings.documents);
+    const input = { services: settings.services, pools: settings.pools, files, baseDocuments: [base.base, base.healthcheck], dataMounts: [], configMounts: [], apiVersion: settings.apiVersion };
+    const generated: DocumentInput[] = Object.values(generatedDocuments(input)).map((document) => ({ source: "generated", document }));
+    return [...[base.base, base.healthcheck].map((d) => ({ source: d.source, document: d.document })), ...generated];
+}
+
+/**
+ * Milliseconds a fresh process takes to load the validator's module (mostly transpiling it; the
+ * transpiler itself is loaded before), then to validate a first document (compiling the schema, or
+ * loading its compiled code).
+ */
+function firstValidation(cache: "on" | "off"): { load: number; first: number } {
+    const script =
+        "require('./vtm/text'); const t0 = process.hrtime.bigint(); const v = require('./vtm/schemaValidator'); const t1 = process.hrtime.bigint();" +
+        "v.schemaFor(6.2).validate({ version: 6.2 }); const t2 = process.hrtime.bigint();" +
+        "console.log(JSON.stringify({ load: Number(t1 - t0) / 1e6, first: Number(t2 - t1) / 1e6 }))";
+    const run = spawnSync("node", ["-r", "sucrase/register/ts", "-e", script], { cwd: ROOT, env: { ...process.env, VTM_SCHEMA_CACHE: cache }, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`validator start failed: ${run.stderr}`);
+    return JSON.parse(run.stdout);
+}
+
+async function validation(runs: number): Promise<void> {
+    const starts = (cache: "on" | "off") => Array.from({ length: runs }, () => firstValidation(cache));
+    firstValidation("on"); // make sure the compiled code is cached
+    console.log(`Validation: the schema once per process, ${runs} fresh processes each (ms)`);
+    for (const [name, cache] of [["compiled code cached (every run after the first)", "on"], ["no cache: compile the schema", "off"]] as const) {
+        const s = starts(cache);
+        console.log(`  ${name.padEnd(52)} load module ${median(s.map((x) => x.load)).toFixed(0).padStart(5)}   first validation ${median(s.map((x) => x.first)).toFixed(0).padStart(5)}`);
+    }
+    console.log(`Validating the documents of n services, in process after the first (${smallRuns(runs)} runs), beside a render of n services`);
+    console.log(`${"services".padStart(8)}${"documents".padStart(11)}${"validate ms".padStart(13)}${"render ms".padStart(11)}${"share".padStart(8)}`);
+    for (const n of [10, 1000]) {
+        const documents = documentsFor(n);
+        const context = { mountedFiles: new Set(["data/Response-Headers.trafficscript"]) };
+        const problems = validateDocuments(documents, context).filter((f) => f.severity === "error");
+        if (problems.length > 0) throw new Error(`the benchmark's documents are not valid: ${JSON.stringify(problems[0])}`);
+        const times = Array.from({ length: smallRuns(runs) }, () => {
+            const start = process.hrtime.bigint();
+            validateDocuments(documents, context);
+            return Number(process.hrtime.bigint() - start) / 1e6;
+        });
+        const renders: number[] = [];
+        for (let i = 0; i < runs; i++) renders.push((await renderServices(n)).seconds * 1000);
+        const [v, r] = [median(times), median(renders)];
+        console.log(`${String(n).padStart(8)}${String(documents.length).padStart(11)}${v.toFixed(1).padStart(13)}${r.toFixed(0).padStart(11)}${`${((v / r) * 100).toFixed(1)}%`.padStart(8)}`);
+    }
+}
+
 async function main(): Promise<void> {
     const arg = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
     const runs = Number(arg("--runs") ?? 5);
@@ -125,6 +184,8 @@ async function main(): Promise<void> {
     if (only === undefined || only === "scaling") await scaling(runs);
     if (only === undefined) console.log("");
     if (only === undefined || only === "startup") startup(runs);
+    if (only === undefined) console.log("");
+    if (only === undefined || only === "validation") await validation(runs);
 }
 
 main().catch((err) => {

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SECRET_KEYS } from "../settings/defaults";
 import { ClusterReader } from "../components/cluster";
 import { runProgram } from "../components/stack";
+import { Settings, configSource, parseSettings } from "../settings/settings";
 import { MockOptions, Recorder, runMocked } from "./mockRuntime";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -130,6 +131,12 @@ export function stackConfig(options: RenderOptions): { project: string; config: 
     }
     const config = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, configText(v)]));
     return { project, config, secretKeys, notes };
+}
+
+/** The settings a stack's configuration gives, parsed as the program parses them (no program is run). */
+export function stackSettings(options: RenderOptions): Settings {
+    const { project, config, secretKeys } = stackConfig(options);
+    return parseSettings(configSource(project, config, (key) => secretKeys.includes(`${project}:${key}`)));
 }
 
 // Apply order: what others refer to comes first; kinds not listed come last.

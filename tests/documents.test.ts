@@ -102,6 +102,18 @@ describe("configuration files", () => {
         assert.strictEqual(local[5], "config/data/a.txt: gives the same data key 'a' as config/data/a.json");
     });
 
+    it("reports a document that is not YAML together with the problems of the others, and no knock-on missing names", async () => {
+        const configDir = configWith({
+            "documents/40-broken.yaml": "version: 6.2\npools:\n  - name: [unclosed\n",
+            "documents/50-web.yaml": "version: 6.2\nvirtual_servers:\n- name: web\n  properties: {basic: {port: 8080, protocol: htp, pool: from-broken}}\n",
+        });
+        const problems = await refusedWith(configDir);
+        assert.deepStrictEqual(problems.map((p) => p.replace(/^.*?config\//, "config/").replace(/YAML or JSON: [\s\S]*/, "YAML or JSON: …")), [
+            "config/documents/40-broken.yaml: is not valid YAML or JSON: …",
+            "config/documents/50-web.yaml: virtual_servers 'web': properties.basic.protocol: 'htp' is not one of client_first, dns, dns_tcp, ftp, http, https, imaps, imapv2, imapv3, imapv4, ldap, ldaps, pop3, pop3s, rtsp, server_first, siptcp, sipudp, smtp, ssl, stream, telnet, udp, udpstreaming",
+        ]);
+    });
+
     it("reports document, reference and file problems of every file together", async () => {
         const configDir = configWith({
             "base/00-vtm-healthcheck-config.yaml": "version: 6.2\nvirtual_servers:\n- name: hc\n  properties: {basic: {port: '19999', pool: discard}}\n",

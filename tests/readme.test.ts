@@ -1,6 +1,10 @@
 // The README's examples work as written: its stack files render, and every object they make is valid.
 import * as assert from "assert";
-import { render } from "../scripts/render";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { PROJECT_DIR, render } from "../scripts/render";
+import { schemaFor } from "../vtm/schemaValidator";
 import { SHOP_STACK, projectWith } from "./docExamples";
 import { fakeCluster } from "./fakeCluster";
 import { find, outputValue, validateSchema, vtmObject } from "./helpers";
@@ -15,5 +19,28 @@ describe("README examples", () => {
         assert.strictEqual(find(r.objects, "Service", "vtm-services").spec.ports.find((p: any) => p.name === "dns").protocol, "UDP");
         assert.strictEqual(find(r.objects, "Service", "vtm-api").spec.type, "LoadBalancer");
         assert.strictEqual(r.objects.some((o) => o.metadata.name === "example-application-deployment"), false);
+    });
+
+    it("every vTM document in the docs passes the schema, and the schema path its comment gives exists", () => {
+        const documents = [...fs.readdirSync(path.join(PROJECT_DIR, "docs")).map((f) => path.join(PROJECT_DIR, "docs", f)), path.join(PROJECT_DIR, "README.md")]
+            .flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]))
+            .filter((text) => /^version: /m.test(text));
+        assert.ok(documents.length >= 1);
+        for (const text of documents) {
+            assert.deepStrictEqual(schemaFor(6.2).validate(yaml.load(text)), [], text);
+            const schemaPath = /\$schema=(\S+)/.exec(text)?.[1];
+            // Relative to a document under config/documents/.
+            if (schemaPath !== undefined) assert.ok(fs.existsSync(path.join(PROJECT_DIR, "config", "documents", schemaPath)), schemaPath);
+        }
+    });
+
+    it("the shipped documents point their editor at the schema, by a path that exists", () => {
+        const dir = path.join(PROJECT_DIR, "config", "base");
+        for (const file of fs.readdirSync(dir)) {
+            const first = fs.readFileSync(path.join(dir, file), "utf8").split("\n")[0];
+            const schemaPath = /^# yaml-language-server: \$schema=(\S+)$/.exec(first)?.[1];
+            assert.ok(schemaPath !== undefined, `${file} does not start with the yaml-language-server comment`);
+            assert.ok(fs.existsSync(path.join(dir, schemaPath)), `${file}: ${schemaPath} does not exist`);
+        }
     });
 });

@@ -1,6 +1,7 @@
 // The document validator: every rule, broken once, with the exact line it reports; the shipped and
 // upstream documents pass; problems across many documents come back together, in order.
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
@@ -195,18 +196,28 @@ describe("validation: documents", () => {
         ]);
     });
 
-    it("warns about a key that is not a configuration section", () => {
-        assert.deepStrictEqual(reportOne({ virtual_server: [] }), [
-            "warning t.yaml: virtual_server: is not a configuration section (known: global_settings, monitors, pools, rules, ssl, traffic_ip_groups, virtual_servers and 28 other REST API sections)",
+    it("warns about a top-level key that is not a configuration section, naming the closest or the known ones", () => {
+        assert.deepStrictEqual(reportOne({ virtual_server: [], sevrices: [] }), [
+            "warning t.yaml: virtual_server: is not a configuration section (closest: virtual_servers)",
+            "warning t.yaml: sevrices: is not a configuration section (known: action_programs, actions, appliance, aptimizer, bandwidth, bgpneighbors, cloud_api_credentials, custom, dns_server, event_types, … and 25 more)",
         ]);
     });
 
-    it("passes REST sections it does not model, flat, nested and singleton", () => {
+    it("only warns about unknown sections, groups and fields when the image's API is newer than every schema", () => {
+        const document = { version: 7.0, virtual_servers: [vs("web", { port: "80" }, { sip: { udp_associate_by_source: true } })], new_section: [] };
+        assert.deepStrictEqual(report([{ source: "t.yaml", document }], { ...MOUNTED, apiVersion: 7.0 }), [
+            "error t.yaml: virtual_servers 'web': properties.basic.port: '80' is not a whole number from 1 to 65535",
+            "warning t.yaml: virtual_servers 'web': properties.sip.udp_associate_by_source: is not a field of sip (known: dangerous_requests, follow_route, max_connection_mem, mode, rewrite_uri, streaming_port_range_high, streaming_port_range_low, streaming_timeout, timeout_messages, transaction_timeout); not in the API 6.2 schema, the newest here, but the image's API 7 may have it: not checked",
+            "warning t.yaml: new_section: is not a configuration section (known: action_programs, actions, appliance, aptimizer, bandwidth, bgpneighbors, cloud_api_credentials, custom, dns_server, event_types, … and 25 more); not in the API 6.2 schema, the newest here, but the image's API 7 may have it: not checked",
+        ]);
+    });
+
+    it("accepts every kind of REST section: flat, nested, singleton and raw text", () => {
         const sections = {
             actions: [{ name: "mail", properties: { basic: { type: "email" } } }],
             persistence: [{ name: "sticky", properties: { basic: { type: "ip" } } }],
             servicediscovery: [{ name: "custom", content: fileRef("data/rules/x") }],
-            dns_server: { zones: [{ name: "example.com", properties: { basic: { zonefile: "db.example" } } }] },
+            dns_server: { zones: [{ name: "example.com", properties: { basic: { origin: "example.com", zonefile: "db.example" } } }] },
             kerberos: { principals: [] },
             aptimizer: { profiles: [] },
             saml: { trustedidps: [] },
@@ -217,15 +228,16 @@ describe("validation: documents", () => {
         assert.deepStrictEqual(reportOne(sections), []);
     });
 
-    it("warns about an unknown child of a nested section", () => {
-        assert.deepStrictEqual(reportOne({ ssl: { server_key: [] }, dns_server: { zone: [] } }), [
-            "warning t.yaml: ssl.server_key: is not a configuration section (known: ssl.cas, ssl.client_keys, ssl.server_keys, ssl.ticket_keys)",
-            "warning t.yaml: dns_server.zone: is not a configuration section (known: dns_server.zones, dns_server.zone_files)",
+    it("refuses an unknown child of a nested section", () => {
+        assert.deepStrictEqual(reportOne({ ssl: { server_key: [], certs: [] }, dns_server: { zone: [] } }), [
+            "error t.yaml: ssl.server_key: is not a configuration section (closest: ssl.server_keys)",
+            "error t.yaml: ssl.certs: is not a configuration section (known: ssl.cas, ssl.client_keys, ssl.server_keys, ssl.ticket_keys)",
+            "error t.yaml: dns_server.zone: is not a configuration section (closest: dns_server.zones)",
         ]);
     });
 
     it("refuses an ssl section that is not a mapping", () => {
-        assert.deepStrictEqual(reportOne({ ssl: [{ name: "k" }] }), ["error t.yaml: ssl: is not a mapping of ssl sections such as server_keys (found a list)"]);
+        assert.deepStrictEqual(reportOne({ ssl: [{ name: "k" }] }), ["error t.yaml: ssl: is not a mapping of ssl sections (cas, client_keys, server_keys, ticket_keys) (found a list)"]);
     });
 });
 
@@ -266,26 +278,35 @@ describe("validation: named sections", () => {
         ]);
     });
 
-    it("warns about keys other than name and properties (or content for rules)", () => {
+    it("refuses keys other than name and properties (or content for rules)", () => {
         assert.deepStrictEqual(reportOne({ pools: [{ name: "p", propertes: {}, properties: {} }], rules: [{ name: "r", content: "", properties: {} }] }), [
-            "warning t.yaml: pools 'p': propertes: is not a key of a pool (known: name, properties)",
-            "warning t.yaml: rules 'r': properties: is not a key of a rule (known: content, name)",
+            "error t.yaml: pools 'p': propertes: is not a key of an object in pools (known: name, properties)",
+            "error t.yaml: rules 'r': properties: is not a key of an object in rules (known: content, name)",
         ]);
     });
 
-    it("warns about unknown groups and unknown fields of a known group", () => {
-        assert.deepStrictEqual(reportOne({ virtual_servers: [vs("web", { prot: "http" }, { basics: {} })] }), [
-            "warning t.yaml: virtual_servers 'web': properties.basic.prot: is not a field of basic (known: bandwidth_class, completion_rules, connect_timeout, enabled, glb_services, listen_on_any, listen_on_hosts, listen_on_traffic_ips, max_concurrent_connections, note, pool, port, protection_class, protocol, proxy_protocol, proxy_protocol_optional, request_rules, response_rules, rules_on_connect, slm_class, ssl_decrypt, transparent)",
-            "warning t.yaml: virtual_servers 'web': properties.basics: is not a property group of a virtual server (known: aptimizer, auth, basic, connection, connection_errors, cookie, dns, ftp, gzip, http, http2, kerberos_protocol_transition, log, recent_connections, request_tracing, rtsp, sip, smtp, ssl, syslog, tcp, transaction_export, udp, web_cache)",
+    it("refuses unknown groups and misspelt fields, naming the closest or every known one", () => {
+        assert.deepStrictEqual(reportOne({ virtual_servers: [vs("web", { prot: "http", protocoll: "http", xyz: 1 }, { basics: {} })] }), [
+            "error t.yaml: virtual_servers 'web': properties.basic.prot: is not a field of basic (closest: port)",
+            "error t.yaml: virtual_servers 'web': properties.basic.protocoll: is not a field of basic (closest: protocol)",
+            "error t.yaml: virtual_servers 'web': properties.basic.xyz: is not a field of basic (known: bandwidth_class, completion_rules, connect_timeout, enabled, glb_services, listen_on_any, listen_on_hosts, listen_on_traffic_ips, max_concurrent_connections, note, pool, port, protection_class, protocol, proxy_protocol, proxy_protocol_optional, request_rules, response_rules, rules_on_connect, slm_class, ssl_decrypt, transparent)",
+            "error t.yaml: virtual_servers 'web': properties.basics: is not a property group of virtual_servers (closest: basic)",
         ]);
         assert.deepStrictEqual(reportOne({ traffic_ip_groups: [{ name: "t", properties: { ssl: {} } }] }), [
-            "warning t.yaml: traffic_ip_groups 't': properties.ssl: is not a property group of a traffic IP group (known: basic)",
+            "error t.yaml: traffic_ip_groups 't': properties.ssl: is not a property group of traffic_ip_groups (known: basic)",
         ]);
     });
 
-    it("does not check the fields of groups whose fields are not modelled, nor real fields it does not type", () => {
-        const groups = { gzip: { enabled: "maybe", anything: 1 }, aptimizer: { profile: [{ name: "x" }] }, ssl: { cipher_suites: "AES", min_key_size: 2048 } };
-        assert.deepStrictEqual(reportOne({ virtual_servers: [vs("web", { rules_on_connect: [] }, groups)] }), []);
+    it("checks every group's fields, including the expert keys only go-vtm lists", () => {
+        const groups = { gzip: { enabled: "maybe", chunk: "yes" }, aptimizer: { profile: [{ name: "x" }] }, ssl: { cipher_suites: 1, min_key_size: "2048" } };
+        assert.deepStrictEqual(reportOne({ virtual_servers: [vs("web", { rules_on_connect: [] }, groups)] }), [
+            "error t.yaml: virtual_servers 'web': properties.basic.rules_on_connect: [] is not true or false",
+            "error t.yaml: virtual_servers 'web': properties.gzip.enabled: 'maybe' is not true or false",
+            "error t.yaml: virtual_servers 'web': properties.gzip.chunk: 'yes' is not true or false",
+            "error t.yaml: virtual_servers 'web': properties.aptimizer.profile[0].urls: is required",
+            "error t.yaml: virtual_servers 'web': properties.ssl.cipher_suites: 1 is not a string",
+            "error t.yaml: virtual_servers 'web': properties.ssl.min_key_size: '2048' is not a whole number",
+        ]);
     });
 });
 
@@ -336,7 +357,7 @@ describe("validation: virtual server fields", () => {
             "error t.yaml: virtual_servers 'web': properties.ssl.client_cert_headers: 'full' is not one of all, none, simple",
             "error t.yaml: virtual_servers 'web': properties.ssl.support_tls1_2: 'on' is not one of disabled, enabled, use_default",
             "error t.yaml: virtual_servers 'web': properties.ssl.ocsp_stapling: 'true' is not true or false",
-            "warning t.yaml: virtual_servers 'web': properties.ssl.server_cert_host_mapping[0].hosts: is not a field of server_cert_host_mapping rows (known: alt_certificates, certificate, host)",
+            "error t.yaml: virtual_servers 'web': properties.ssl.server_cert_host_mapping[0].hosts: is not a field of server_cert_host_mapping rows (closest: host)",
             "error t.yaml: virtual_servers 'web': properties.ssl.server_cert_host_mapping[0].host: is required",
             "error t.yaml: virtual_servers 'web': properties.ssl.server_cert_host_mapping[1]: 'www.example.com' is not a row (a mapping of fields)",
         ]);
@@ -439,9 +460,9 @@ describe("validation: pool fields", () => {
 });
 
 describe("validation: rules and server keys", () => {
-    it("requires rule content as text or a file reference", () => {
+    it("requires rule content as a string or a file reference", () => {
         assert.deepStrictEqual(reportOne({ rules: [{ name: "a", content: 42 }, { name: "b", content: { valueFrom: { secretKeyRef: { name: "s" } } } }, { name: "c" }] }), [
-            "error t.yaml: rules 'a': content: 42 is not TrafficScript text or a valueFrom.fileRef",
+            "error t.yaml: rules 'a': content: 42 is not a string",
             `error t.yaml: rules 'b': content: {"valueFrom":{"secretKeyRef":{"name":"s"}}} is not a file reference: expected {valueFrom: {fileRef: {name: <path under /import>}}}`,
             "error t.yaml: rules 'c': content: is required (no document sets it)",
         ]);
@@ -458,8 +479,8 @@ describe("validation: rules and server keys", () => {
             "error t.yaml: ssl.server_keys 'b': properties.basic.public: 1 is not a string",
             "error t.yaml: ssl.server_keys 'b': properties.basic.request: [] is not a string",
             "error t.yaml: ssl.server_keys 'b': properties.basic.note: false is not a string",
-            "warning t.yaml: ssl.server_keys 'c': properties.basic.secret: is not a field of basic (known: note, private, public, request)",
-            "warning t.yaml: ssl.server_keys 'c': properties.extra: is not a property group of a server key (known: basic)",
+            "error t.yaml: ssl.server_keys 'c': properties.basic.secret: is not a field of basic (known: note, private, public, request)",
+            "error t.yaml: ssl.server_keys 'c': properties.extra: is not a property group of ssl.server_keys (known: basic)",
         ]);
         assert.deepStrictEqual(reportOne({ ssl: { server_keys: { name: "k" } } }), ["error t.yaml: ssl.server_keys: is not a list of objects (found a mapping)"]);
     });
@@ -488,8 +509,9 @@ describe("validation: monitors and traffic IP groups", () => {
             "error t.yaml: monitors 'm': properties.tcp.max_response_len: -1 is not a whole number of 0 or more",
             "error t.yaml: monitors 'm': properties.sip.transport: 'tls' is not one of tcp, udp",
             "error t.yaml: monitors 'm': properties.rtsp.status_regex: false is not a string",
+            "error t.yaml: monitors 'm': properties.script.program: 'check.sh' is not a monitor script (defined: dns.pl)",
             "error t.yaml: monitors 'm': properties.script.arguments[0].value: is required",
-            "warning t.yaml: monitors 'm': properties.script.arguments[1].help: is not a field of arguments rows (known: description, name, value)",
+            "error t.yaml: monitors 'm': properties.script.arguments[1].help: is not a field of arguments rows (known: description, name, value)",
             "error t.yaml: monitors 'm': properties.udp.accept_all: 'yes' is not true or false",
         ]);
     });
@@ -516,12 +538,12 @@ describe("validation: global settings", () => {
     it("requires a mapping with properties", () => {
         assert.deepStrictEqual(reportOne({ global_settings: [] }), ["error t.yaml: global_settings: is not a mapping with properties (found a list)"]);
         assert.deepStrictEqual(reportOne({ global_settings: { java: { enabled: false } } }), [
-            "warning t.yaml: global_settings: java: is not a key of global_settings (known: properties)",
+            "error t.yaml: global_settings: java: is not a key of global_settings (known: properties)",
             "error t.yaml: global_settings: properties: is missing: expected a mapping of property groups",
         ]);
     });
 
-    it("types the fields the model lists, lets other fields of known groups pass and warns about unknown groups", () => {
+    it("types every field of every group and refuses unknown groups and fields", () => {
         const properties = {
             java: { enabled: "no", classpath: "/opt" },
             fault_tolerance: { frontend_check_ips: "%gateway%", heartbeat_method: "broadcast", unicast_port: -1 },
@@ -538,14 +560,15 @@ describe("validation: global settings", () => {
             "error t.yaml: global_settings: properties.fault_tolerance.frontend_check_ips: '%gateway%' is not a list of strings",
             "error t.yaml: global_settings: properties.fault_tolerance.heartbeat_method: 'broadcast' is not one of multicast, unicast",
             "error t.yaml: global_settings: properties.fault_tolerance.unicast_port: -1 is not a whole number of 0 or more",
-            "error t.yaml: global_settings: properties.web_cache.size: true is not a size such as '20%' or '200MB', or a number",
+            "error t.yaml: global_settings: properties.web_cache.size: true is not a string or a whole number of 0 or more",
             "error t.yaml: global_settings: properties.log.error_level: 'debug' is not one of fatal, info, serious, warn",
             "error t.yaml: global_settings: properties.remote_licensing.comm_channel_port: 0 is not a whole number from 1 to 65535",
             "error t.yaml: global_settings: properties.remote_licensing.comm_channel_enabled: 'yes' is not true or false",
             "error t.yaml: global_settings: properties.remote_licensing.registration_server: 9090 is not a string",
             "error t.yaml: global_settings: properties.basic.socket_optimizations: 'maybe' is not one of auto, no, yes",
             "error t.yaml: global_settings: properties.rest_api.auth_timeout: '2m' is not a whole number of 0 or more",
-            "warning t.yaml: global_settings: properties.javas: is not a property group of global_settings (known: admin, appliance, aptimizer, auditlog, auth, autoscaler, bandwidth, basic, bgp, cluster_comms, connection, dns, dns_autoscale, ec2, eventing, fault_tolerance, fips, ftp, gce, glb, historical_activity, http, ip, java, kerberos, log, log_export, ospfv2, periodic_log, protection, recent_connections, remote_licensing, rest_api, security, session, snmp, soap, ssl, ssl_hardware, telemetry, trafficscript, transaction_export, watchdog, web_cache)",
+            "error t.yaml: global_settings: properties.admin.anything: is not a field of admin (known: honor_fallback_scsv, ssl3_allow_rehandshake, ssl3_ciphers, ssl3_diffie_hellman_key_length, ssl3_min_rehandshake_interval, ssl_elliptic_curves, ssl_insert_extra_fragment, ssl_max_handshake_message_size, ssl_prevent_timing_side_channels, ssl_signature_algorithms, support_ssl3, support_tls1, support_tls1_1, support_tls1_2, support_tls1_3)",
+            "error t.yaml: global_settings: properties.javas: is not a property group of global_settings (closest: java)",
         ]);
     });
 
@@ -712,22 +735,35 @@ describe("validation: file references", () => {
         ]);
     });
 
-    it("checks file references anywhere: unmodelled sections, untyped groups and fields, list items, table rows", () => {
+    it("checks file references anywhere: raw-text sections, singletons, list items, table rows", () => {
         const document = {
             version: 6.2,
             extra_files: [{ name: "page", content: fileRef("data/page.html") }],
-            security: { properties: { basic: { key: fileRef("data/security") } } },
+            security: { properties: { basic: { access: [fileRef("data/security")] } } },
             virtual_servers: [vs("web", { listen_on_hosts: [fileRef("data/hosts")] }, { gzip: { include_mime: [fileRef("data/mime")] } })],
             pools: [{ name: "p", properties: { basic: { nodes_table: [{ node: fileRef("data/node") }] } } }],
         };
         const mounted = "(mounted: data/rules/x, data/simple-rule, data/tls/web-cert/tls.crt, data/tls/web-cert/tls.key)";
         assert.deepStrictEqual(report([{ source: "t.yaml", document }]), [
             `error t.yaml: extra_files 'page': content: 'data/page.html' is not a mounted file ${mounted}`,
-            `error t.yaml: security: properties.basic.key: 'data/security' is not a mounted file ${mounted}`,
+            `error t.yaml: security: properties.basic.access[0]: 'data/security' is not a mounted file ${mounted}`,
             `error t.yaml: virtual_servers 'web': properties.basic.listen_on_hosts[0]: 'data/hosts' is not a mounted file ${mounted}`,
             `error t.yaml: virtual_servers 'web': properties.gzip.include_mime[0]: 'data/mime' is not a mounted file ${mounted}`,
             `error t.yaml: pools 'p': properties.basic.nodes_table[0].node: 'data/node' is not a mounted file ${mounted}`,
         ]);
+    });
+});
+
+describe("validation: the compiled schema", () => {
+    it("finds the same problems with the cached compiled code as with a fresh compile", function () {
+        this.timeout(60000);
+        const document = { version: 6.2, virtual_servers: [vs("web", { port: 0, protocol: "htp", prot: 1 }, { ssl: { server_cert_host_mapping: [{ hosts: "x" }] } })], pools: [{ name: "p", properties: { basic: { monitors: ["Ping", "Ping"] } } }] };
+        const script = `const { validateDocuments, formatFinding } = require("./vtm/validation"); console.log(JSON.stringify(validateDocuments([{ source: "t.yaml", document: ${JSON.stringify(document)} }], { mountedFiles: new Set() }).map(formatFinding)))`;
+        const fresh = spawnSync("node", ["-r", "sucrase/register/ts", "-e", script], { cwd: path.resolve(__dirname, ".."), env: { ...process.env, VTM_SCHEMA_CACHE: "off" }, encoding: "utf8" });
+        assert.strictEqual(fresh.status, 0, fresh.stderr);
+        const here = validateDocuments([{ source: "t.yaml", document }], { mountedFiles: new Set() }).map(formatFinding);
+        assert.ok(here.length >= 5, here.join("\n"));
+        assert.deepStrictEqual(JSON.parse(fresh.stdout), here);
     });
 });
 
@@ -747,9 +783,9 @@ describe("validation: many problems at once", () => {
             "error b.yaml: is not a mapping of sections (found the string 'not yaml')",
             "error c.yaml: version: 'x' is not an API version number such as 6.2",
             "error c.yaml: pools 'webx': properties.load_balancing.algorithm: 'rr' is not one of fastest_response_time, least_connections, perceptive, random, round_robin, weighted_least_connections, weighted_round_robin",
-            "warning c.yaml: sevrices: is not a configuration section (known: global_settings, monitors, pools, rules, ssl, traffic_ip_groups, virtual_servers and 28 other REST API sections)",
-            "error d.yaml: virtual_servers 'new': properties.basic.port: is required (no document sets it)",
+            "warning c.yaml: sevrices: is not a configuration section (known: action_programs, actions, appliance, aptimizer, bandwidth, bgpneighbors, cloud_api_credentials, custom, dns_server, event_types, … and 25 more)",
             "error d.yaml: virtual_servers 'new': properties.basic.pool: is required (no document sets it)",
+            "error d.yaml: virtual_servers 'new': properties.basic.port: is required (no document sets it)",
         ]);
     });
 
@@ -770,7 +806,7 @@ describe("validation: many problems at once", () => {
                 severity: "warning",
                 source: "c.yaml",
                 section: "foo",
-                message: "is not a configuration section (known: global_settings, monitors, pools, rules, ssl, traffic_ip_groups, virtual_servers and 28 other REST API sections)",
+                message: "is not a configuration section (known: action_programs, actions, appliance, aptimizer, bandwidth, bgpneighbors, cloud_api_credentials, custom, dns_server, event_types, … and 25 more)",
             },
         ]);
     });

@@ -109,6 +109,13 @@ function loadRules(problems: string[], dir: string): RuleFile[] {
 
 /** Loads every configuration file; throws one DocumentError with every problem. */
 export function loadConfigFiles(configDir: string, documentPaths: readonly string[] = []): ConfigFiles {
+    const { files, problems } = readConfigFiles(configDir, documentPaths);
+    if (problems.length > 0) throw new DocumentError(problems);
+    return files;
+}
+
+/** Loads every configuration file it can, with a problem for each one it cannot: a broken document does not hide the others' problems. */
+export function readConfigFiles(configDir: string, documentPaths: readonly string[] = []): { readonly files: ConfigFiles; readonly problems: readonly string[] } {
     const problems: string[] = [];
     const documentDir = path.join(configDir, CONFIG_SUBDIRS.documents);
     const files = [
@@ -133,6 +140,5 @@ export function loadConfigFiles(configDir: string, documentPaths: readonly strin
             dataSources[key] = source;
         }
     }
-    if (problems.length > 0) throw new DocumentError(problems);
-    return { documents, rules, data, dataSources };
+    return { files: { documents, rules, data, dataSources }, problems };
 }

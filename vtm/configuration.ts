@@ -8,7 +8,7 @@ import { backendNames } from "../settings/naming";
 import { PoolSettings, ServiceSettings, MountSettings } from "../settings/services";
 import { Settings } from "../settings/settings";
 import { BaseDocuments, loadBaseDocuments } from "./baseDocuments";
-import { ConfigFiles, RuleFile, loadConfigFiles } from "./configFiles";
+import { ConfigFiles, RuleFile, readConfigFiles } from "./configFiles";
 import { CONFIG_DIR, DocumentError, LoadedDocument } from "./documents";
 import { Shard, shard } from "./sharding";
 import { Finding, formatFinding, validateDocuments } from "./validation";
@@ -47,6 +47,8 @@ export interface VtmConfigInput {
     readonly apiVersion: number;
     /** A Services Director adds the self-registration document. @default the community edition: no document */
     readonly licensing?: LicensingSettings;
+    /** Some of the user's documents could not be read (their problems are reported apart): a name they may define is then not reported missing. @default false */
+    readonly unreadDocuments?: boolean;
 }
 
 export interface VtmConfig {
@@ -225,7 +227,7 @@ export function vtmConfig(input: VtmConfigInput): VtmConfig {
             // Data mounts without items bring keys nobody can list before deploy.
             uncheckedDirs: input.dataMounts.some((m) => m.items === undefined) ? [DATA_DIR] : [],
             apiVersion: input.apiVersion,
-            openWorld: input.configMounts.length > 0,
+            openWorld: input.configMounts.length > 0 || input.unreadDocuments === true,
             reservedListeners: Object.values(ADMIN_PORTS).map((p) => ({ transport: "TCP", port: p.port, what: `the admin interface ${p.name}` })),
         },
     );
@@ -253,8 +255,10 @@ export function planConfiguration(settings: Settings, configDir: string = CONFIG
         }
     };
     const base = attempt(() => loadBaseDocuments(configDir));
-    const files = attempt(() => loadConfigFiles(configDir, settings.documents));
-    if (base === undefined || files === undefined) throw new DocumentError(problems);
+    // A document that cannot be read is reported with the problems of all the others.
+    const { files, problems: unread } = readConfigFiles(configDir, settings.documents);
+    problems.push(...unread);
+    if (base === undefined) throw new DocumentError(problems);
     const { backend } = settings;
     const config = attempt(() => vtmConfig({
         services: settings.services,
@@ -267,6 +271,7 @@ export function planConfiguration(settings: Settings, configDir: string = CONFIG
         backend: backend.enabled ? { serviceName: backendNames(backend.name).service, portName: backend.portName } : undefined,
         apiVersion: settings.apiVersion,
         licensing: settings.licensing,
+        unreadDocuments: unread.length > 0,
     }));
     if (config === undefined || problems.length > 0) throw new DocumentError(problems);
     return { base, config };

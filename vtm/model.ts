@@ -47,6 +47,12 @@ export const BUILTIN_MONITORS = [
 /** Rules every traffic manager has from the factory. */
 export const BUILTIN_RULES = ["Application Firewall Enforcer"] as const;
 
+/** Service-discovery plugins that ship with the traffic manager (facts §3.2; BuiltIn-PCS_PPS was seen in 21.3, and may be absent from 19.1). */
+export const BUILTIN_DISCOVERY_PLUGINS = ["BuiltIn-DNS_Resolver", "BuiltIn-DNS_Stateless", "BuiltIn-GCE", "BuiltIn-PCS_PPS"] as const;
+
+/** Monitor scripts that ship with the traffic manager (facts §3.2). */
+export const BUILTIN_MONITOR_SCRIPTS = ["dns.pl"] as const;
+
 /** The service-discovery plugin that resolves Kubernetes Services through cluster DNS. */
 export const DNS_DISCOVERY_PLUGIN = "BuiltIn-DNS_Stateless";
 

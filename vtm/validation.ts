@@ -1,14 +1,14 @@
-// Checks vTM configuration documents before any resource is created: the shape of each document, each
-// object's fields against the API 6.2 schema, name references between objects across all documents,
-// and every file reference against the files the program mounts. It returns every problem at once,
-// and each one names the document, the object and the field.
-// Schema: the shared vTM configuration facts (vtm-config-facts.md; "facts §n" below names a section),
-// which come from the vTM Terraform provider and go-vtm for API 6.2 and the upstream Kubernetes
-// documents. Where the facts list only some fields of a group, the remaining field names (never
-// their types) and some missing ranges come from the provider's 6.2/resource_*.go files, so that
-// real fields are not reported as unknown.
+// Checks vTM configuration documents before any resource is created and returns every problem at once,
+// each naming the document, the section, the object and the field. Each field's type, enum, range,
+// table rows and name is checked by the generated schema of the image's API version (vtm/schema,
+// applied by schemaValidator.ts). What a schema cannot say is here: the version against the image's,
+// names defined twice in a document, fields required once documents are layered in import order,
+// references between objects across all documents, file references against the files the program
+// mounts, and listeners that clash.
 import * as path from "path";
-import { API_VERSION, BUILTIN_MONITORS, BUILTIN_POOLS, BUILTIN_RULES, MONITOR_TYPES, POOL_ALGORITHMS, TIP_MODES, VS_PROTOCOLS, transportOf } from "./model";
+import { API_VERSION, BUILTIN_DISCOVERY_PLUGINS, BUILTIN_MONITOR_SCRIPTS, BUILTIN_MONITORS, BUILTIN_POOLS, BUILTIN_RULES, VS_PROTOCOLS, transportOf } from "./model";
+import { DocumentOrder, SchemaProblem, VtmSchema, fieldPath, schemaFor } from "./schemaValidator";
+import { capped, describe, isMap, show } from "./text";
 
 export interface DocumentInput {
     /** Label used in messages, e.g. "config/documents/web.yaml" or "services". */
@@ -62,6 +62,18 @@ export function formatFinding(finding: Finding): string {
     return parts.join(": ");
 }
 
+// The REST sections of the default image's API, from its schema: flat lists of objects, parents of
+// nested sections (`ssl` → `server_keys`…), and top-level singletons.
+const DEFAULT_SCHEMA = schemaFor(API_VERSION);
+export const FLAT_SECTIONS: readonly string[] = DEFAULT_SCHEMA.sections.filter((s) => !s.includes(".") && DEFAULT_SCHEMA.listSections.has(s));
+export const NESTED_SECTIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+    [...new Set(DEFAULT_SCHEMA.sections.filter((s) => s.includes(".")).map((s) => s.split(".")[0]))].map((p) => [
+        p,
+        DEFAULT_SCHEMA.sections.filter((s) => s.startsWith(`${p}.`)).map((s) => s.slice(p.length + 1)),
+    ]),
+);
+export const SINGLETON_SECTIONS: readonly string[] = DEFAULT_SCHEMA.sections.filter((s) => !s.includes(".") && !DEFAULT_SCHEMA.listSections.has(s));
+
 /** Checks all documents together, as the importer layers them, and returns every finding in document, object and field order. */
 export function validateDocuments(documents: readonly DocumentInput[], context: ValidationContext): Finding[] {
     const run = new Run(context);
@@ -69,329 +81,6 @@ export function validateDocuments(documents: readonly DocumentInput[], context: 
     checkMerged(run);
     return run.findings();
 }
-
-// ---------------------------------------------------------------------------------------------------
-// Schema
-
-/** What a field's value must be. "any" means the field exists but its type is not modelled. */
-type Spec =
-    | { readonly kind: "any" }
-    | { readonly kind: "readOnly" }
-    | { readonly kind: "bool" }
-    | { readonly kind: "string" }
-    | { readonly kind: "strings" }
-    | { readonly kind: "size" }
-    | { readonly kind: "hostPort" }
-    | { readonly kind: "enum"; readonly values: readonly string[] }
-    | { readonly kind: "int"; readonly min?: number; readonly max?: number }
-    | { readonly kind: "table"; readonly rows: string; readonly row: Fields; readonly required: readonly string[] };
-
-type Fields = Readonly<Record<string, Spec>>;
-
-/** A group the facts name but whose fields they do not give: its fields are not checked. */
-const UNCHECKED = "unchecked";
-
-interface ObjectSchema {
-    /** "a virtual server": used in messages. */
-    readonly noun: string;
-    readonly groups: Readonly<Record<string, Fields | typeof UNCHECKED>>;
-    /** Whether a field missing from a group's list gets a warning. Off for global_settings, whose lists are partial. */
-    readonly strict: boolean;
-}
-
-const ANY: Spec = { kind: "any" };
-const READ_ONLY: Spec = { kind: "readOnly" };
-const BOOL: Spec = { kind: "bool" };
-const STRING: Spec = { kind: "string" };
-const STRINGS: Spec = { kind: "strings" };
-const oneOf = (values: readonly string[]): Spec => ({ kind: "enum", values });
-const int = (min?: number, max?: number): Spec => ({ kind: "int", min, max });
-const table = (rows: string, row: Fields, required: readonly string[]): Spec => ({ kind: "table", rows, row, required });
-const PORT = int(1, 65535);
-const SSL_SWITCH = oneOf(["disabled", "enabled", "use_default"]);
-/** The protocol and session switches virtual servers and pools share. */
-const TLS_SWITCHES: Fields = Object.fromEntries(
-    ["support_ssl3", "support_tls1", "support_tls1_1", "support_tls1_2", "support_tls1_3", "session_cache_enabled", "session_tickets_enabled"].map((f) => [f, SSL_SWITCH]),
-);
-
-/** Fields that exist in the REST API but whose types the facts do not give. */
-function untyped(...names: string[]): Fields {
-    return Object.fromEntries(names.map((n) => [n, ANY]));
-}
-
-function groupsOf(typed: Readonly<Record<string, Fields>>, all: string): ObjectSchema["groups"] {
-    return Object.fromEntries(all.split(/,\s*/).map((g) => [g, typed[g] ?? UNCHECKED]));
-}
-
-// facts §2.1
-const VIRTUAL_SERVER: ObjectSchema = {
-    noun: "a virtual server",
-    strict: true,
-    groups: groupsOf(
-        {
-            basic: {
-                protocol: oneOf(VS_PROTOCOLS),
-                port: PORT,
-                pool: STRING,
-                enabled: BOOL,
-                request_rules: STRINGS,
-                response_rules: STRINGS,
-                completion_rules: STRINGS,
-                ssl_decrypt: BOOL,
-                listen_on_any: BOOL,
-                listen_on_traffic_ips: STRINGS,
-                listen_on_hosts: STRINGS,
-                connect_timeout: int(0, 99999),
-                max_concurrent_connections: int(0),
-                note: STRING,
-                proxy_protocol: BOOL,
-                transparent: BOOL,
-                bandwidth_class: STRING,
-                protection_class: STRING,
-                slm_class: STRING,
-                glb_services: STRINGS,
-                // Expert keys in go-vtm 6.2 only (facts §2.1).
-                ...untyped("rules_on_connect", "proxy_protocol_optional"),
-            },
-            ssl: {
-                server_cert_default: STRING,
-                server_cert_alt_certificates: STRINGS,
-                server_cert_host_mapping: table("server_cert_host_mapping", { host: STRING, certificate: STRING, alt_certificates: STRINGS }, ["host", "certificate"]),
-                request_client_cert: oneOf(["dont_request", "request", "require"]),
-                client_cert_cas: STRINGS,
-                client_cert_headers: oneOf(["all", "none", "simple"]),
-                add_http_headers: BOOL,
-                ...TLS_SWITCHES,
-                honor_fallback_scsv: SSL_SWITCH,
-                ocsp_enable: BOOL,
-                ocsp_stapling: BOOL,
-                // The facts list "selected fields"; the rest of TF 6.2's ssl group, plus go-vtm's expert keys.
-                ...untyped(
-                    "cipher_suites", "elliptic_curves", "issued_certs_never_expire", "issued_certs_never_expire_depth", "ocsp_issuers",
-                    "ocsp_max_response_age", "ocsp_time_tolerance", "ocsp_timeout", "send_close_alerts", "signature_algorithms", "trust_magic",
-                    "min_key_size", "max_key_size",
-                ),
-            },
-            connection: {
-                timeout: int(0, 99999),
-                keepalive: BOOL,
-                keepalive_timeout: int(0, 99999),
-                max_client_buffer: int(1024, 16777216),
-                max_server_buffer: int(1024, 16777216),
-                max_transaction_duration: int(0, 99999),
-                server_first_banner: STRING,
-            },
-            http: {
-                add_x_forwarded_for: BOOL,
-                add_x_forwarded_proto: BOOL,
-                add_cluster_ip: BOOL,
-                location_rewrite: oneOf(["always", "if_host_matches", "never"]),
-                chunk_overhead_forwarding: oneOf(["eager", "lazy"]),
-                mime_default: STRING,
-                ...untyped("autodetect_upgrade_headers", "location_regex", "location_replace", "mime_detect", "strip_x_forwarded_proto", "auto_upgrade_protocols"),
-            },
-            udp: { timeout: int(1, 99999), end_point_persistence: BOOL, port_smp: BOOL, response_datagrams_expected: int() },
-            tcp: { nagle: BOOL, close_with_rst: BOOL, proxy_close: BOOL, ...untyped("mss") },
-        },
-        "aptimizer, auth, basic, connection, connection_errors, cookie, dns, ftp, gzip, http, http2, kerberos_protocol_transition, log, " +
-            "recent_connections, request_tracing, rtsp, sip, smtp, ssl, syslog, tcp, transaction_export, udp, web_cache",
-    ),
-};
-
-// facts §2.2
-const POOL: ObjectSchema = {
-    noun: "a pool",
-    strict: true,
-    groups: groupsOf(
-        {
-            basic: {
-                nodes_table: table(
-                    "nodes_table",
-                    { node: { kind: "hostPort" }, state: oneOf(["active", "disabled", "draining"]), weight: int(1, 100), priority: int(0), source_ip: STRING },
-                    ["node"],
-                ),
-                monitors: STRINGS,
-                passive_monitoring: BOOL,
-                note: STRING,
-                failure_pool: STRING,
-                persistence_class: STRING,
-                bandwidth_class: STRING,
-                max_connection_attempts: int(0, 99999),
-                max_idle_connections_pernode: int(0, 999999),
-                max_timed_out_connection_attempts: int(0, 99999),
-                node_connection_attempts: int(1, 100),
-                node_close_with_rst: BOOL,
-                node_delete_behavior: oneOf(["drain", "immediate"]),
-                node_drain_to_delete_timeout: int(0, 99999),
-                transparent: BOOL,
-                lard_size: int(),
-            },
-            service_discovery: { enabled: BOOL, plugin: STRING, plugin_args: STRING, interval: int(0), timeout: int(0) },
-            load_balancing: { algorithm: oneOf(POOL_ALGORITHMS), priority_enabled: BOOL, priority_nodes: int(1, 65535) },
-            ssl: {
-                enable: BOOL,
-                strict_verify: BOOL,
-                server_name: BOOL,
-                client_auth: BOOL,
-                enhance: BOOL,
-                send_close_alerts: BOOL,
-                common_name_match: STRINGS,
-                ...TLS_SWITCHES,
-                middlebox_compatibility: SSL_SWITCH,
-                ssl_fixed_client_certificate: STRING,
-                ...untyped("cipher_suites", "elliptic_curves", "signature_algorithms"),
-            },
-            // Ranges the facts leave out are TF 6.2's.
-            connection: {
-                max_connect_time: int(1, 99999),
-                max_reply_time: int(1, 99999),
-                queue_timeout: int(0, 31536000),
-                max_connections_per_node: int(0, 999999),
-                max_queue_size: int(0, 999999),
-                max_transactions_per_node: int(0, 999999),
-            },
-            node: { close_on_death: BOOL, retry_fail_time: int(1, 99999) },
-            http: { keepalive: BOOL, keepalive_non_idempotent: BOOL },
-            tcp: { nagle: BOOL },
-            udp: { accept_from: oneOf(["all", "dest_ip_only", "dest_only", "ip_mask"]), ...untyped("accept_from_mask", "response_timeout") },
-        },
-        "auto_scaling, basic, connection, dns_autoscale, ftp, http, kerberos_protocol_transition, load_balancing, node, service_discovery, smtp, ssl, tcp, udp",
-    ),
-};
-
-// facts §2.6
-const MONITOR: ObjectSchema = {
-    noun: "a monitor",
-    strict: true,
-    groups: groupsOf(
-        {
-            basic: {
-                type: oneOf(MONITOR_TYPES),
-                scope: oneOf(["pernode", "poolwide"]),
-                delay: int(1, 999990),
-                timeout: int(1, 99999),
-                failures: int(1, 99999),
-                back_off: BOOL,
-                use_ssl: BOOL,
-                health_only: BOOL,
-                verbose: BOOL,
-                machine: STRING,
-                note: STRING,
-                factory: READ_ONLY,
-                can_use_ssl: READ_ONLY,
-                can_edit_ssl: READ_ONLY,
-                editable_keys: READ_ONLY,
-            },
-            http: { path: STRING, status_regex: STRING, body_regex: STRING, host_header: STRING, authentication: STRING },
-            tcp: { write_string: STRING, response_regex: STRING, close_string: STRING, max_response_len: int(0) },
-            sip: { transport: oneOf(["tcp", "udp"]), status_regex: STRING, body_regex: STRING },
-            rtsp: { path: STRING, status_regex: STRING, body_regex: STRING },
-            script: { program: STRING, arguments: table("arguments", { name: STRING, value: STRING, description: STRING }, ["name", "value"]) },
-            udp: { accept_all: BOOL },
-        },
-        "basic, http, rtsp, script, sip, tcp, udp",
-    ),
-};
-
-// facts §2.7 (rhi_* ranges are TF 6.2's)
-const TRAFFIC_IP_GROUP: ObjectSchema = {
-    noun: "a traffic IP group",
-    strict: true,
-    groups: {
-        basic: {
-            enabled: BOOL,
-            ipaddresses: STRINGS,
-            machines: STRINGS,
-            mode: oneOf(TIP_MODES),
-            multicast: STRING,
-            keeptogether: BOOL,
-            hash_source_port: BOOL,
-            ip_assignment_mode: oneOf(["alphabetic", "balanced"]),
-            ip_mapping: table("ip_mapping", { ip: STRING, traffic_manager: STRING }, ["ip", "traffic_manager"]),
-            slaves: STRINGS,
-            location: int(),
-            note: STRING,
-            rhi_protocols: STRING,
-            rhi_bgp_metric_base: int(1, 4294967295),
-            rhi_bgp_passive_metric_offset: int(1, 4294967295),
-            rhi_ospfv2_metric_base: int(1, 65535),
-            rhi_ospfv2_passive_metric_offset: int(1, 65535),
-        },
-    },
-};
-
-// facts §2.5: the values are PEM text, usually given by file reference.
-const SERVER_KEY: ObjectSchema = {
-    noun: "a server key",
-    strict: true,
-    groups: { basic: { public: STRING, private: STRING, request: STRING, note: STRING } },
-};
-
-// facts §2.8: only the fields the facts type are checked; other fields of a known group pass.
-const GLOBAL_SETTINGS: ObjectSchema = {
-    noun: "global_settings",
-    strict: false,
-    groups: groupsOf(
-        {
-            java: { enabled: BOOL },
-            fault_tolerance: {
-                frontend_check_ips: STRINGS,
-                unicast_port: int(0),
-                multicast_address: STRING,
-                heartbeat_method: oneOf(["multicast", "unicast"]),
-            },
-            web_cache: { size: { kind: "size" } },
-            remote_licensing: {
-                registration_server: STRING,
-                owner: STRING,
-                owner_secret: STRING,
-                policy_id: STRING,
-                server_certificate: STRING,
-                comm_channel_enabled: BOOL,
-                comm_channel_port: PORT,
-            },
-            log: { error_level: oneOf(["fatal", "info", "serious", "warn"]) },
-            basic: { socket_optimizations: oneOf(["auto", "no", "yes"]) },
-            rest_api: { auth_timeout: int(0) },
-        },
-        "admin, appliance, aptimizer, auditlog, auth, autoscaler, bandwidth, basic, bgp, cluster_comms, connection, dns, dns_autoscale, ec2, " +
-            "eventing, fault_tolerance, fips, ftp, gce, glb, historical_activity, http, ip, java, kerberos, log, log_export, ospfv2, periodic_log, " +
-            "protection, recent_connections, remote_licensing, rest_api, security, session, snmp, soap, ssl, ssl_hardware, telemetry, trafficscript, " +
-            "transaction_export, watchdog, web_cache",
-    ),
-};
-
-/** Rules hold TrafficScript in `content` instead of properties (facts §2.4). */
-const RULE = "rule";
-
-/** The named sections this module checks, by their key in a document (server keys sit under `ssl`). */
-const NAMED: Readonly<Record<string, ObjectSchema | typeof RULE>> = {
-    virtual_servers: VIRTUAL_SERVER,
-    pools: POOL,
-    rules: RULE,
-    monitors: MONITOR,
-    traffic_ip_groups: TRAFFIC_IP_GROUP,
-    "ssl.server_keys": SERVER_KEY,
-};
-
-// facts §1.1: REST sections of API 6.2. Those not modelled here pass; only their file references are checked.
-export const FLAT_SECTIONS: readonly string[] = [
-    "actions", "action_programs", "bandwidth", "bgpneighbors", "cloud_api_credentials", "custom", "event_types", "extra_files", "glb_services",
-    "license_keys", "locations", "log_export", "monitors", "monitor_scripts", "persistence", "pools", "protection", "rate", "rules",
-    "rule_authenticators", "service_level_monitors", "servicediscovery", "traffic_ip_groups", "traffic_managers", "user_authenticators",
-    "user_groups", "virtual_servers",
-];
-export const NESTED_SECTIONS: Readonly<Record<string, readonly string[]>> = {
-    aptimizer: ["profiles", "scopes"],
-    appliance: ["nat"],
-    dns_server: ["zones", "zone_files"],
-    kerberos: ["keytabs", "krb5confs", "principals"],
-    saml: ["trustedidps"],
-    ssl: ["cas", "client_keys", "server_keys", "ticket_keys"],
-};
-export const SINGLETON_SECTIONS: readonly string[] = ["global_settings", "security"];
-const MODELLED_SECTIONS = ["global_settings", "monitors", "pools", "rules", "ssl", "traffic_ip_groups", "virtual_servers"];
-const ALL_SECTIONS = new Set([...FLAT_SECTIONS, ...Object.keys(NESTED_SECTIONS), ...SINGLETON_SECTIONS]);
 
 // ---------------------------------------------------------------------------------------------------
 // Run state: findings with their place in the walk, and objects merged across documents
@@ -403,11 +92,11 @@ interface Where {
     readonly object?: string;
 }
 
-/** The last document to set a field of an object, with the field's place in the walk. */
+/** The last document to set a field of an object, with the field's place in the walk (worked out only for a finding). */
 interface Setter {
     readonly value: unknown;
     readonly source: string;
-    readonly seq: number;
+    readonly seq: () => number;
 }
 
 /** One object as the importer sees it after layering every document that names it. */
@@ -415,37 +104,40 @@ interface Merged {
     readonly name: string;
     /** The first document that defines the object, and the walk position at the end of that definition. */
     readonly source: string;
-    end: number;
+    readonly end: () => number;
     /** Field paths ("properties.basic.pool", "content") to their last setter. */
     readonly fields: Map<string, Setter>;
 }
 
 class Run {
     readonly apiVersion: number;
+    readonly schema: VtmSchema;
     readonly mounted: ReadonlySet<string>;
     readonly uncheckedDirs: readonly string[];
     readonly openWorld: boolean;
     readonly reservedListeners: readonly Listener[];
-    /** Section key → object name → merged object, in order of first definition. */
-    readonly objects = new Map<string, Map<string, Merged>>(Object.keys(NAMED).map((s) => [s, new Map()]));
-    /** A counter that grows as documents, objects and fields are walked; findings are sorted by it. */
-    seq = 0;
+    /** Section key → object name → merged object, in order of first definition; every list section of the schema. */
+    readonly objects: Map<string, Map<string, Merged>>;
+    /** The number of documents walked so far. */
+    documents = 0;
     private readonly found: { readonly seq: number; readonly finding: Finding }[] = [];
     private mountedList?: string;
 
     constructor(context: ValidationContext) {
         this.apiVersion = context.apiVersion ?? API_VERSION;
+        this.schema = schemaFor(this.apiVersion);
         this.mounted = new Set([...context.mountedFiles].map((f) => path.posix.normalize(f)));
         this.uncheckedDirs = (context.uncheckedDirs ?? []).map((d) => path.posix.normalize(d).replace(/\/+$/, ""));
         this.openWorld = context.openWorld ?? false;
         this.reservedListeners = context.reservedListeners ?? [];
+        this.objects = new Map([...this.schema.listSections].map((s) => [s, new Map()]));
     }
 
-    error(at: Where, field: string | undefined, message: string, seq = this.seq): void {
+    error(at: Where, field: string | undefined, message: string, seq: number): void {
         this.add("error", at, field, message, seq);
     }
 
-    warning(at: Where, field: string | undefined, message: string, seq = this.seq): void {
+    warning(at: Where, field: string | undefined, message: string, seq: number): void {
         this.add("warning", at, field, message, seq);
     }
 
@@ -455,13 +147,13 @@ class Run {
     }
 
     /** The merged object of a section, created on its first definition. */
-    merged(section: string, name: string, source: string): { entry: Merged; first: boolean } {
+    merged(section: string, name: string, source: string, end: () => number): Merged {
         const objects = this.objects.get(section)!;
         const entry = objects.get(name);
-        if (entry !== undefined) return { entry, first: false };
-        const created: Merged = { name, source, end: this.seq, fields: new Map() };
+        if (entry !== undefined) return entry;
+        const created: Merged = { name, source, end, fields: new Map() };
         objects.set(name, created);
-        return { entry: created, first: true };
+        return created;
     }
 
     /** The mounted files for messages, listed once per run. */
@@ -485,311 +177,145 @@ class Run {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Documents and sections
+// One document: its version, the schema's findings, names, merged fields and file references
+
+/** Findings sort by document, then by place in it: 2^32 places a document, at most. */
+const DOCUMENT_SPAN = 2 ** 32;
+
+/** Places in one document, worked out on the first finding that needs one. */
+class Places {
+    private order?: DocumentOrder;
+
+    constructor(
+        private readonly document: unknown,
+        private readonly index: number,
+    ) {}
+
+    of(pointer: readonly (string | number)[]): number {
+        this.order ??= new DocumentOrder(this.document);
+        return this.index * DOCUMENT_SPAN + this.order.of(pointer);
+    }
+
+    end(pointer: readonly (string | number)[]): number {
+        this.order ??= new DocumentOrder(this.document);
+        return this.index * DOCUMENT_SPAN + this.order.end(pointer);
+    }
+}
 
 function checkDocument(run: Run, input: DocumentInput): void {
-    run.seq++;
     const doc = input.document;
+    const places = new Places(doc, run.documents++);
+    const seq = (pointer: readonly (string | number)[]) => places.of(pointer);
     const at: Where = { source: input.source };
     if (!isMap(doc)) {
-        run.error(at, undefined, `is not a mapping of sections (found ${describe(doc)})`);
-        return;
-    }
-    checkVersion(run, at, doc.version);
-    for (const [key, value] of Object.entries(doc)) {
-        if (key === "version") continue;
-        run.seq++;
-        checkSection(run, input.source, key, value);
-    }
-}
-
-function checkVersion(run: Run, at: Where, version: unknown): void {
-    if (version === undefined) {
-        run.error(at, "version", `is missing: expected an API version number such as ${API_VERSION}`);
-    } else if (typeof version !== "number" || !Number.isFinite(version) || version <= 0) {
-        run.error(at, "version", `${show(version)} is not an API version number such as ${API_VERSION}`);
-    } else if (version > run.apiVersion) {
-        run.error(at, "version", `${version} is newer than ${run.apiVersion}, the highest API version the traffic manager image understands`);
-    }
-}
-
-function checkSection(run: Run, source: string, key: string, value: unknown): void {
-    if (!key.includes(".") && Object.hasOwn(NAMED, key)) {
-        checkNamedSection(run, source, key, value, NAMED[key]);
-    } else if (key === "global_settings") {
-        checkGlobalSettings(run, source, value);
-    } else if (Object.hasOwn(NESTED_SECTIONS, key)) {
-        checkNestedSection(run, source, key, value);
-    } else if (ALL_SECTIONS.has(key)) {
-        walkSection(run, { source, section: key }, value);
+        run.error(at, undefined, `is not a mapping of sections (found ${describe(doc)})`, seq([]));
     } else {
-        const others = ALL_SECTIONS.size - MODELLED_SECTIONS.length;
-        run.warning({ source, section: key }, undefined, `is not a configuration section (known: ${MODELLED_SECTIONS.join(", ")} and ${others} other REST API sections)`);
-        walkSection(run, { source, section: key }, value);
+        checkVersion(run, at, doc.version, () => seq(["version"]));
+        for (const problem of run.schema.validate(doc)) {
+            // A missing name is said first, as it is the object's heading; other missing keys after what the object holds.
+            const missingName = problem.pointer[problem.pointer.length - 1] === "name" && problem.message.startsWith("is missing: every object");
+            schemaFinding(run, input, problem, seq(missingName ? problem.pointer.slice(0, -1) : problem.pointer));
+        }
+        for (const [key, value] of Object.entries(doc)) {
+            if (run.schema.listSections.has(key)) checkNames(run, input, key, places);
+            else if (isMap(value)) for (const child of Object.keys(value)) if (run.schema.listSections.has(`${key}.${child}`)) checkNames(run, input, `${key}.${child}`, places);
+        }
+        walkRefs(run, input, [], doc, seq);
     }
 }
 
-/** `ssl`, `dns_server`…: a mapping of child sections. Only `ssl.server_keys` is modelled. */
-function checkNestedSection(run: Run, source: string, parent: string, value: unknown): void {
-    if (!isMap(value)) {
-        if (parent === "ssl") run.error({ source, section: parent }, undefined, `is not a mapping of ssl sections such as server_keys (found ${describe(value)})`);
-        else walkSection(run, { source, section: parent }, value);
-        return;
-    }
-    const children = NESTED_SECTIONS[parent];
-    for (const [child, list] of Object.entries(value)) {
-        run.seq++;
-        const section = `${parent}.${child}`;
-        if (Object.hasOwn(NAMED, section)) {
-            checkNamedSection(run, source, section, list, NAMED[section]);
-            continue;
-        }
-        if (!children.includes(child)) {
-            const known = children.map((c) => `${parent}.${c}`).join(", ");
-            run.warning({ source, section }, undefined, `is not a configuration section (known: ${known})`);
-        }
-        walkSection(run, { source, section }, list);
+function checkVersion(run: Run, at: Where, version: unknown, seq: () => number): void {
+    if (version === undefined) {
+        run.error(at, "version", `is missing: expected an API version number such as ${API_VERSION}`, seq());
+    } else if (typeof version !== "number" || !Number.isFinite(version) || version <= 0) {
+        run.error(at, "version", `${show(version)} is not an API version number such as ${API_VERSION}`, seq());
+    } else if (version > run.apiVersion) {
+        run.error(at, "version", `${version} is newer than ${run.apiVersion}, the highest API version the traffic manager image understands`, seq());
     }
 }
 
-/** A section that is not modelled: only its file references are checked, each under its object's name where it has one. */
-function walkSection(run: Run, at: Where, value: unknown): void {
-    if (!Array.isArray(value)) {
-        walkRefs(run, at, "", value);
-        return;
+/**
+ * A problem the schema found. Inside a section, an unknown key, group, field or column is an error
+ * when the schema is the image's own API version: the REST API has no such property. With an image
+ * newer than every schema here it may be new, so a warning. A top-level key that is no section is a
+ * warning: the importer's envelope, where documents also keep YAML anchors (`x-defaults: &d …`).
+ */
+function schemaFinding(run: Run, input: DocumentInput, problem: SchemaProblem, seq: number): void {
+    const place = run.schema.locate(input.document, problem.pointer);
+    const at: Where = { source: input.source, section: place.section, object: place.object };
+    if (problem.kind === "readOnly" || (problem.kind === "unknownSection" && run.apiVersion <= run.schema.version)) {
+        run.warning(at, place.field, problem.message, seq);
+    } else if ((problem.kind === "unknown" || problem.kind === "unknownSection") && run.apiVersion > run.schema.version) {
+        run.warning(at, place.field, `${problem.message}; not in the API ${run.schema.version} schema, the newest here, but the image's API ${run.apiVersion} may have it: not checked`, seq);
+    } else {
+        run.error(at, place.field, problem.message, seq);
     }
-    value.forEach((item, i) => {
-        if (isMap(item) && typeof item.name === "string" && item.name !== "") {
-            const object: Where = { ...at, object: item.name };
-            for (const [key, v] of Object.entries(item)) if (key !== "name") walkRefs(run, object, key, v);
-        } else {
-            walkRefs(run, at, `[${i}]`, item);
-        }
-    });
 }
 
-function checkNamedSection(run: Run, source: string, section: string, list: unknown, schema: ObjectSchema | typeof RULE): void {
-    const at: Where = { source, section };
-    if (!Array.isArray(list)) {
-        run.error(at, undefined, `is not a list of objects (found ${describe(list)})`);
-        return;
-    }
+/** A list section: names defined twice in one document, and each named object's fields recorded for layering. */
+function checkNames(run: Run, input: DocumentInput, section: string, places: Places): void {
+    const pointer = section.split(".");
+    const list = pointer.reduce<unknown>((v, k) => (isMap(v) ? v[k] : undefined), input.document);
+    if (!Array.isArray(list)) return;
     // Within one document a name may appear once; across documents the importer layers them.
     const firstIndex = new Map<string, number>();
     list.forEach((item, i) => {
-        run.seq++;
-        if (!isMap(item)) {
-            run.error(at, `[${i}]`, `is not a mapping with a name (found ${describe(item)})`);
-            return;
-        }
+        if (!isMap(item) || typeof item.name !== "string" || item.name === "") return; // the schema reports it
         const name = item.name;
-        if (typeof name !== "string" || name === "") {
-            run.error(at, `[${i}].name`, name === undefined ? "is missing: every object needs a non-empty string name" : `${show(name)} is not a non-empty string`);
-            checkObject(run, at, `[${i}]`, item, schema, undefined);
-            return;
-        }
-        const object: Where = { ...at, object: name };
+        const at: Where = { source: input.source, section, object: name };
         const earlier = firstIndex.get(name);
-        if (earlier !== undefined) run.error(object, undefined, `is defined twice in this document (${section}[${earlier}] and [${i}])`);
+        if (earlier !== undefined) run.error(at, undefined, `is defined twice in this document (${section}[${earlier}] and [${i}])`, places.of([...pointer, i]));
         else firstIndex.set(name, i);
-        const { entry, first } = run.merged(section, name, source);
-        checkObject(run, object, "", item, schema, entry);
-        if (first) entry.end = run.seq;
+        const entry = run.merged(section, name, input.source, () => places.end([...pointer, i]));
+        const set = (field: (string | number)[], value: unknown) => entry.fields.set(fieldPath(field), { value, source: input.source, seq: () => places.of([...pointer, i, ...field]) });
+        if (Object.hasOwn(item, "content")) set(["content"], item.content);
+        if (!isMap(item.properties)) return;
+        for (const [group, fields] of Object.entries(item.properties)) {
+            if (isMap(fields)) for (const [field, value] of Object.entries(fields)) set(["properties", group, field], value);
+        }
     });
 }
 
-function checkObject(run: Run, at: Where, prefix: string, item: Record<string, unknown>, schema: ObjectSchema | typeof RULE, entry: Merged | undefined): void {
-    const known = schema === RULE ? "content, name" : "name, properties";
-    for (const [key, value] of Object.entries(item)) {
-        if (key === "name") continue;
-        run.seq++;
-        const field = join(prefix, key);
-        if (schema === RULE && key === "content") {
-            entry?.fields.set("content", { value, source: at.source, seq: run.seq });
-            checkContent(run, at, field, value);
-        } else if (schema !== RULE && key === "properties") {
-            checkProperties(run, at, field, value, schema, entry);
-        } else {
-            run.warning(at, field, `is not a key of ${schema === RULE ? "a rule" : schema.noun} (known: ${known})`);
-            walkRefs(run, at, field, value);
-        }
-    }
-    if (schema !== RULE && !Object.hasOwn(item, "properties")) {
-        run.error(at, join(prefix, "properties"), "is missing: expected a mapping of property groups");
-    }
-}
-
-/** A rule's TrafficScript: text, or a file reference (facts §2.4). Missing content is checked after merging. */
-function checkContent(run: Run, at: Where, field: string, value: unknown): void {
-    if (isValueFrom(value)) checkFileRef(run, at, field, value);
-    else if (typeof value !== "string") run.error(at, field, `${show(value)} is not TrafficScript text or a valueFrom.fileRef`);
-}
-
-function checkProperties(run: Run, at: Where, field: string, value: unknown, schema: ObjectSchema, entry: Merged | undefined): void {
-    if (!isMap(value)) {
-        run.error(at, field, `is not a mapping of property groups (found ${describe(value)})`);
-        return;
-    }
-    for (const [group, fields] of Object.entries(value)) {
-        run.seq++;
-        const groupField = `${field}.${group}`;
-        const spec = Object.hasOwn(schema.groups, group) ? schema.groups[group] : undefined;
-        if (spec === undefined) {
-            run.warning(at, groupField, `is not a property group of ${schema.noun} (known: ${sortedNames(Object.keys(schema.groups)).join(", ")})`);
-            walkRefs(run, at, groupField, fields);
-            continue;
-        }
-        if (!isMap(fields)) {
-            run.error(at, groupField, `is not a mapping of fields (found ${describe(fields)})`);
-            continue;
-        }
-        for (const [name, v] of Object.entries(fields)) {
-            run.seq++;
-            const path = `${groupField}.${name}`;
-            entry?.fields.set(`properties.${group}.${name}`, { value: v, source: at.source, seq: run.seq });
-            if (spec !== UNCHECKED && Object.hasOwn(spec, name)) {
-                checkValue(run, at, path, v, spec[name]);
-            } else {
-                if (spec !== UNCHECKED && schema.strict) run.warning(at, path, `is not a field of ${group} (known: ${sortedNames(Object.keys(spec)).join(", ")})`);
-                walkRefs(run, at, path, v);
-            }
-        }
-    }
-}
-
-function checkGlobalSettings(run: Run, source: string, value: unknown): void {
-    const at: Where = { source, section: "global_settings" };
-    if (!isMap(value)) {
-        run.error(at, undefined, `is not a mapping with properties (found ${describe(value)})`);
-        return;
-    }
-    for (const [key, v] of Object.entries(value)) {
-        run.seq++;
-        if (key === "properties") {
-            checkProperties(run, at, key, v, GLOBAL_SETTINGS, undefined);
-        } else {
-            run.warning(at, key, "is not a key of global_settings (known: properties)");
-            walkRefs(run, at, key, v);
-        }
-    }
-    if (!Object.hasOwn(value, "properties")) run.error(at, "properties", "is missing: expected a mapping of property groups");
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Values
-
-/** Checks one value against its spec. A file reference stands in for any value: then only the reference is checked. */
-function checkValue(run: Run, at: Where, field: string, value: unknown, spec: Spec): void {
-    if (isValueFrom(value)) {
-        checkFileRef(run, at, field, value);
-        return;
-    }
-    switch (spec.kind) {
-        case "any":
-            walkRefs(run, at, field, value);
-            return;
-        case "readOnly":
-            run.warning(at, field, "is read-only: the traffic manager sets it");
-            return;
-        case "bool":
-            if (typeof value !== "boolean") run.error(at, field, `${show(value)} is not true or false`);
-            return;
-        case "string":
-            if (typeof value !== "string") run.error(at, field, `${show(value)} is not a string`);
-            return;
-        case "size":
-            // Helm writes web_cache.size as the number 0 (facts §2.8), so a number is allowed too.
-            if (typeof value !== "string" && !(typeof value === "number" && Number.isFinite(value))) {
-                run.error(at, field, `${show(value)} is not a size such as '20%' or '200MB', or a number`);
-            }
-            return;
-        case "hostPort":
-            if (!isHostPort(value)) run.error(at, field, `${show(value)} is not host:port with a port from 1 to 65535`);
-            return;
-        case "enum":
-            if (typeof value !== "string" || !spec.values.includes(value)) run.error(at, field, `${show(value)} is not one of ${spec.values.join(", ")}`);
-            return;
-        case "int":
-            if (!isWhole(value, spec.min, spec.max)) run.error(at, field, `${show(value)} is not ${wholeNumber(spec.min, spec.max)}`);
-            return;
-        case "strings":
-            checkStrings(run, at, field, value);
-            return;
-        case "table":
-            checkTable(run, at, field, value, spec);
-            return;
-        default: {
-            const never: never = spec;
-            throw new Error(`unknown spec ${JSON.stringify(never)}`);
-        }
-    }
-}
-
-function checkStrings(run: Run, at: Where, field: string, value: unknown): void {
-    if (!Array.isArray(value)) {
-        run.error(at, field, `${show(value)} is not a list of strings`);
-        return;
-    }
-    value.forEach((v, i) => {
-        if (isValueFrom(v)) checkFileRef(run, at, `${field}[${i}]`, v);
-        else if (typeof v !== "string") run.error(at, `${field}[${i}]`, `${show(v)} is not a string`);
-    });
-}
-
-function checkTable(run: Run, at: Where, field: string, value: unknown, spec: Extract<Spec, { kind: "table" }>): void {
-    if (!Array.isArray(value)) {
-        run.error(at, field, `${show(value)} is not a table (a list of rows)`);
-        return;
-    }
-    value.forEach((row, i) => {
-        const rowField = `${field}[${i}]`;
-        if (!isMap(row)) {
-            run.error(at, rowField, `${show(row)} is not a row (a mapping of fields)`);
-            return;
-        }
-        for (const [name, v] of Object.entries(row)) {
-            if (Object.hasOwn(spec.row, name)) {
-                checkValue(run, at, `${rowField}.${name}`, v, spec.row[name]);
-            } else {
-                run.warning(at, `${rowField}.${name}`, `is not a field of ${spec.rows} rows (known: ${sortedNames(Object.keys(spec.row)).join(", ")})`);
-                walkRefs(run, at, `${rowField}.${name}`, v);
-            }
-        }
-        for (const name of spec.required) if (!Object.hasOwn(row, name)) run.error(at, `${rowField}.${name}`, "is required");
-    });
-}
-
-/** Finds the file references in a value the schema does not type. `ancestors` guards against YAML alias cycles. */
-function walkRefs(run: Run, at: Where, field: string, value: unknown, ancestors = new Set<object>()): void {
-    if (isValueFrom(value)) {
-        checkFileRef(run, at, field, value);
-        return;
-    }
+/** Every file reference, wherever it is (the schema says where one may stand): it must name a file the program mounts. */
+function walkRefs(run: Run, input: DocumentInput, pointer: (string | number)[], value: unknown, seq: (p: (string | number)[]) => number, ancestors = new Set<object>()): void {
     if (typeof value !== "object" || value === null || ancestors.has(value)) return;
-    ancestors.add(value);
-    if (Array.isArray(value)) value.forEach((v, i) => walkRefs(run, at, `${field}[${i}]`, v, ancestors));
-    else for (const [key, v] of Object.entries(value)) walkRefs(run, at, join(field, key), v, ancestors);
+    if (isMap(value) && Object.hasOwn(value, "valueFrom")) {
+        const name = fileRefName(value);
+        // A malformed reference is the schema's to report.
+        if (name !== undefined) {
+            const at = [...pointer];
+            checkFileRef(run, input, at, name, () => seq(at));
+        }
+        return;
+    }
+    ancestors.add(value); // YAML aliases can make cycles
+    // One pointer, extended and cut back on the way: a document of thousands of values makes no copies.
+    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    for (const [key, v] of entries) {
+        if (typeof v !== "object" || v === null) continue;
+        pointer.push(key);
+        walkRefs(run, input, pointer, v, seq, ancestors);
+        pointer.pop();
+    }
     ancestors.delete(value);
 }
 
 /** facts §1.4: a path relative to the importer's base directory, which must be a file the program mounts. */
-function checkFileRef(run: Run, at: Where, field: string, value: Record<string, unknown>): void {
-    const name = fileRefName(value);
-    if (name === undefined) {
-        run.error(at, field, `${show(value)} is not a file reference: expected {valueFrom: {fileRef: {name: <path under /import>}}}`);
-        return;
-    }
+function checkFileRef(run: Run, input: DocumentInput, pointer: (string | number)[], name: string, seq: () => number): void {
     const normal = path.posix.normalize(name);
-    if (normal.startsWith("/") || normal === ".." || normal.startsWith("../")) {
-        run.error(at, field, `${show(name)} must be a path relative to /import, e.g. data/<file>`);
+    const escapes = normal.startsWith("/") || normal === ".." || normal.startsWith("../");
+    if (!escapes && run.mounted.has(normal)) return;
+    const place = run.schema.locate(input.document, pointer);
+    const at: Where = { source: input.source, section: place.section, object: place.object };
+    if (escapes) {
+        run.error(at, place.field, `${show(name)} must be a path relative to /import, e.g. data/<file>`, seq());
         return;
     }
-    if (run.mounted.has(normal)) return;
     const dir = run.uncheckedDirs.find((d) => normal === d || normal.startsWith(`${d}/`));
     if (dir !== undefined) {
-        run.warning(at, field, `${show(name)} is not a file this program mounts; it may come from a mount whose keys are not known (${dir}): not checked`);
+        run.warning(at, place.field, `${show(name)} is not a file this program mounts; it may come from a mount whose keys are not known (${dir}): not checked`, seq());
     } else {
-        run.error(at, field, `${show(name)} is not a mounted file (mounted: ${run.mountedNames()})`);
+        run.error(at, place.field, `${show(name)} is not a mounted file (mounted: ${run.mountedNames()})`, seq());
     }
 }
 
@@ -821,40 +347,66 @@ class Target {
 }
 
 function checkMerged(run: Run): void {
-    const objects = (section: string) => run.objects.get(section)!;
+    for (const [section, objects] of run.objects) {
+        if (run.schema.requiresAfterLayering(section)) for (const object of objects.values()) checkRequired(run, section, object);
+    }
+    const objects = (section: string): ReadonlyMap<string, Merged> => run.objects.get(section) ?? new Map();
     const pools = new Target("a pool", objects("pools"), BUILTIN_POOLS);
     const failurePools = new Target("a pool", objects("pools"));
     const rules = new Target("a rule", objects("rules"), BUILTIN_RULES);
     const keys = new Target("a server key in ssl.server_keys", objects("ssl.server_keys"));
+    const clientKeys = new Target("a client key in ssl.client_keys", objects("ssl.client_keys"));
+    const cas = new Target("a CA in ssl.cas", objects("ssl.cas"));
     const tips = new Target("a traffic IP group", objects("traffic_ip_groups"));
     const monitors = new Target("a monitor", objects("monitors"), BUILTIN_MONITORS);
+    const persistence = new Target("a persistence class", objects("persistence"));
+    const bandwidth = new Target("a bandwidth class", objects("bandwidth"));
+    const protection = new Target("a protection class", objects("protection"));
+    const slm = new Target("a service level monitor", objects("service_level_monitors"));
+    const plugins = new Target("a service discovery plugin", objects("servicediscovery"), BUILTIN_DISCOVERY_PLUGINS);
+    const scripts = new Target("a monitor script", objects("monitor_scripts"), BUILTIN_MONITOR_SCRIPTS);
+    const optional = { emptyIsNone: true };
 
     for (const vs of objects("virtual_servers").values()) {
         const check = new MergedCheck(run, "virtual_servers", vs);
-        check.required("properties.basic.port");
-        check.required("properties.basic.pool");
         check.ref("properties.basic.pool", pools, { emptyIsNone: false });
         for (const list of ["request_rules", "response_rules", "completion_rules"]) check.refs(`properties.basic.${list}`, rules);
         check.refs("properties.basic.listen_on_traffic_ips", tips);
-        check.ref("properties.ssl.server_cert_default", keys, { emptyIsNone: true });
+        check.ref("properties.basic.bandwidth_class", bandwidth, optional);
+        check.ref("properties.basic.protection_class", protection, optional);
+        check.ref("properties.basic.slm_class", slm, optional);
+        check.ref("properties.ssl.server_cert_default", keys, optional);
         check.refs("properties.ssl.server_cert_alt_certificates", keys);
         check.hostMappingRefs(keys);
+        check.refs("properties.ssl.client_cert_cas", cas);
         check.requiredWhen("properties.ssl.server_cert_default", "properties.basic.ssl_decrypt", true);
     }
     checkListeners(run, objects("virtual_servers"));
     for (const pool of objects("pools").values()) {
         const check = new MergedCheck(run, "pools", pool);
         check.refs("properties.basic.monitors", monitors);
-        check.ref("properties.basic.failure_pool", failurePools, { emptyIsNone: true });
+        check.ref("properties.basic.failure_pool", failurePools, optional);
+        check.ref("properties.basic.persistence_class", persistence, optional);
+        check.ref("properties.basic.bandwidth_class", bandwidth, optional);
+        check.ref("properties.ssl.ssl_fixed_client_certificate", clientKeys, optional);
+        check.ref("properties.service_discovery.plugin", plugins, optional);
     }
-    for (const rule of objects("rules").values()) new MergedCheck(run, "rules", rule).required("content");
-    for (const key of objects("ssl.server_keys").values()) {
-        const check = new MergedCheck(run, "ssl.server_keys", key);
-        check.required("properties.basic.public");
-        check.required("properties.basic.private");
-    }
+    for (const monitor of objects("monitors").values()) new MergedCheck(run, "monitors", monitor).ref("properties.script.program", scripts, optional);
     for (const tip of objects("traffic_ip_groups").values()) {
         new MergedCheck(run, "traffic_ip_groups", tip).requiredWhen("properties.basic.multicast", "properties.basic.mode", "multihosted");
+    }
+}
+
+/** The fields the schema requires, on the object as every document together makes it; reported at its first document. */
+function checkRequired(run: Run, section: string, object: Merged): void {
+    const merged: Record<string, any> = {};
+    for (const [field, set] of object.fields) {
+        const [first, group, name] = field.split(".");
+        if (first === "content") merged.content = set.value;
+        else ((merged.properties ??= {})[group] ??= {})[name] = set.value;
+    }
+    for (const missing of run.schema.missingAfterLayering(section, merged)) {
+        run.error({ source: object.source, section, object: object.name }, fieldPath(missing), "is required (no document sets it)", object.end());
     }
 }
 
@@ -873,7 +425,7 @@ function checkListeners(run: Run, virtualServers: ReadonlyMap<string, Merged>): 
         const transport = transportOf(protocol);
         const decrypt = vs.fields.get("properties.basic.ssl_decrypt");
         if (transport === "UDP" && decrypt?.value === true) {
-            run.error({ source: decrypt.source, section: "virtual_servers", object: vs.name }, "properties.basic.ssl_decrypt", `a ${protocol} virtual server carries UDP and cannot decrypt TLS; use a TCP protocol or turn TLS off`, decrypt.seq);
+            run.error({ source: decrypt.source, section: "virtual_servers", object: vs.name }, "properties.basic.ssl_decrypt", `a ${protocol} virtual server carries UDP and cannot decrypt TLS; use a TCP protocol or turn TLS off`, decrypt.seq());
         }
         const port = vs.fields.get("properties.basic.port");
         // vTM's default is disabled; a virtual server bound to chosen addresses may share a port.
@@ -881,7 +433,7 @@ function checkListeners(run: Run, virtualServers: ReadonlyMap<string, Merged>): 
         const listener = `${transport}/${port.value}`;
         const other = taken.get(listener);
         if (other !== undefined) {
-            run.error({ source: port.source, section: "virtual_servers", object: vs.name }, "properties.basic.port", `${port.value} is already used by ${other} (${listener})`, port.seq);
+            run.error({ source: port.source, section: "virtual_servers", object: vs.name }, "properties.basic.port", `${port.value} is already used by ${other} (${listener})`, port.seq());
         } else {
             taken.set(listener, `virtual server '${vs.name}'`);
         }
@@ -896,11 +448,6 @@ class MergedCheck {
         private readonly object: Merged,
     ) {}
 
-    required(field: string): void {
-        if (this.object.fields.has(field)) return;
-        this.run.error({ source: this.object.source, section: this.section, object: this.object.name }, field, "is required (no document sets it)", this.object.end);
-    }
-
     /** `field` must be set when `when` has the value `is`; the finding goes to the document that set `when`. */
     requiredWhen(field: string, when: string, is: unknown): void {
         const condition = this.object.fields.get(when);
@@ -908,7 +455,7 @@ class MergedCheck {
         const set = this.object.fields.get(field);
         if (set !== undefined && set.value !== "") return;
         const found = set === undefined ? "no document sets it" : "found ''";
-        this.run.error(this.at(condition), field, `is required when ${when} is ${is} (${found})`, condition.seq);
+        this.run.error(this.at(condition), field, `is required when ${when} is ${is} (${found})`, condition.seq());
     }
 
     ref(field: string, target: Target, options: { readonly emptyIsNone: boolean }): void {
@@ -938,10 +485,10 @@ class MergedCheck {
     private name(set: Setter, field: string, value: unknown, target: Target): void {
         if (typeof value !== "string" || target.has(value)) return;
         if (this.run.openWorld) {
-            this.run.warning(this.at(set), field, `${show(value)} is not ${target.noun} of the documents read before deploy (defined: ${target.names()}); not checked: a mounted document may define it`, set.seq);
+            this.run.warning(this.at(set), field, `${show(value)} is not ${target.noun} of the documents read before deploy (defined: ${target.names()}); not checked: a mounted document may define it`, set.seq());
             return;
         }
-        this.run.error(this.at(set), field, `${show(value)} is not ${target.noun} (defined: ${target.names()})`, set.seq);
+        this.run.error(this.at(set), field, `${show(value)} is not ${target.noun} (defined: ${target.names()})`, set.seq());
     }
 
     private at(set: Setter): Where {
@@ -952,87 +499,12 @@ class MergedCheck {
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
 
-function isMap(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function isValueFrom(v: unknown): v is Record<string, unknown> {
-    return isMap(v) && Object.hasOwn(v, "valueFrom");
-}
-
 function fileRefName(value: Record<string, unknown>): string | undefined {
     const from = value.valueFrom;
     const ref = isMap(from) && isMap(from.fileRef) ? from.fileRef.name : undefined;
     return typeof ref === "string" && ref !== "" ? ref : undefined;
 }
 
-function join(prefix: string, key: string): string {
-    return prefix === "" ? key : `${prefix}.${key}`;
-}
-
-function isWhole(value: unknown, min: number | undefined, max: number | undefined): boolean {
-    return typeof value === "number" && Number.isInteger(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
-}
-
-function wholeNumber(min: number | undefined, max: number | undefined): string {
-    if (min !== undefined && max !== undefined) return `a whole number from ${min} to ${max}`;
-    if (min !== undefined) return `a whole number of ${min} or more`;
-    return "a whole number";
-}
-
-/** "<host>:<port>", as pool nodes are written (facts §2.2). IPv6 hosts are bracketed, so the last colon splits. */
-function isHostPort(value: unknown): boolean {
-    if (typeof value !== "string") return false;
-    const colon = value.lastIndexOf(":");
-    const port = value.slice(colon + 1);
-    return colon > 0 && /^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
-}
-
-/** Names in the order a reader looks for them: ignoring case (so 'Ping' comes before 'POP'), then by code unit, so the order never depends on the locale. */
-function byName(a: string, b: string): number {
-    const [x, y] = [a.toLowerCase(), b.toLowerCase()];
-    if (x !== y) return x < y ? -1 : 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function sortedNames(names: Iterable<string>): string[] {
-    return [...names].sort(byName);
-}
-
-const LIST_CAP = 10;
-
-/** Names sorted, the first ten then "… and N more"; "none" when empty. */
-function capped(names: Iterable<string>): string {
-    const sorted = sortedNames(names);
-    if (sorted.length === 0) return "none";
-    const shown = sorted.slice(0, LIST_CAP).join(", ");
-    return sorted.length > LIST_CAP ? `${shown}, … and ${sorted.length - LIST_CAP} more` : shown;
-}
-
-const SHOW_CAP = 80;
-
-/** A value for a message: strings in single quotes, the rest as JSON, cut after 80 characters. */
-function show(value: unknown): string {
-    if (typeof value === "string") {
-        const text = value.replace(/\r/g, "\\r").replace(/\n/g, "\\n").replace(/\t/g, "\\t");
-        return text.length > SHOW_CAP ? `'${text.slice(0, SHOW_CAP)}…' (${value.length} characters)` : `'${text}'`;
-    }
-    if (value === undefined) return "nothing";
-    let text: string;
-    try {
-        text = typeof value === "number" || typeof value === "bigint" ? String(value) : (JSON.stringify(value) ?? String(value));
-    } catch {
-        text = describe(value); // cyclic (YAML aliases)
-    }
-    return text.length > SHOW_CAP ? `${text.slice(0, SHOW_CAP)}… (${text.length} characters)` : text;
-}
-
-/** What a value is, for "found …" in messages. */
-function describe(value: unknown): string {
-    if (value === undefined || value === null) return "nothing";
-    if (Array.isArray(value)) return "a list";
-    if (isMap(value)) return "a mapping";
-    if (typeof value === "string") return `the string ${show(value)}`;
-    if (typeof value === "number") return `the number ${value}`;
-    return `the value ${String(value)}`;
+function isWhole(value: unknown, min: number, max: number): boolean {
+    return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
 }

@@ -2,9 +2,9 @@
 // to end (rollout, configuration imported per pod, services answering) and, with a wait, tries
 // again until every check holds or the time runs out. Programs and tests call it; scripts/verify.ts
 // is its command line.
-import { Settings, configSource, parseSettings } from "../../settings/settings";
 import { vtmNames } from "../../settings/naming";
-import { PROJECT_DIR, stackConfig } from "../render";
+import { Settings } from "../../settings/settings";
+import { PROJECT_DIR, stackSettings } from "../render";
 import { configurationCheck, rolloutCheck, serviceCheck } from "./checks";
 import { EndpointPlan, StackShape, clusterEndpoints, outputEndpoints } from "./endpoints";
 import { versionText } from "./expected";
@@ -42,13 +42,6 @@ export interface VerifyOptions {
 export interface Verification extends VerifyResult {
     /** The cluster verify talked to, for the report. */
     readonly cluster: string;
-}
-
-/** The stack's settings, read as `npm run render -- --stack <stack>` reads them (Pulumi.yaml defaults, then the stack file). */
-export function stackSettings(stack: string, projectDir = PROJECT_DIR, set: Readonly<Record<string, string>> = {}): Settings {
-    const { project, config, secretKeys } = stackConfig({ stack, projectDir, set });
-    const source = configSource(project, config, (key) => secretKeys.includes(`${project}:${key}`));
-    return parseSettings(source);
 }
 
 function failed(check: CheckResult["check"], subject: string, summary: string): CheckResult {
@@ -128,7 +121,7 @@ function firstFailure(checks: readonly CheckResult[]): string {
 export async function verify(options: VerifyOptions = {}): Promise<Verification> {
     const stack = options.stack ?? "dev";
     const projectDir = options.projectDir ?? PROJECT_DIR;
-    const settings = stackSettings(stack, projectDir, options.set);
+    const settings = stackSettings({ stack, projectDir, set: options.set });
     const cluster = options.cluster ?? (await kubeCluster(settings.kubernetes));
     const reader = options.stackOutputs === undefined ? pulumiOutputs(projectDir) : options.stackOutputs;
     const read = reader === false ? { note: "stack outputs not asked for" } : await reader(stack);
