@@ -112,7 +112,7 @@ export function stackConfig(options: RenderOptions): { project: string; config: 
             throw new Error(`${key} is encrypted in Pulumi.${options.stack}.yaml and only the Pulumi CLI can decrypt it: pass --set ${key.replace(`${project}:`, "")}=<value>`);
         }
         // Never written without --include-secrets, so its value does not matter here.
-        values[key] = "<encrypted>";
+        values[key] = "<encrypted in the stack file>";
         secretKeys.push(key);
         notes.push(`${key} is encrypted in the stack file; the Secret that holds it is described below instead of written.`);
     }

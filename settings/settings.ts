@@ -2,7 +2,7 @@
 // and rejects bad values (every problem in one error) before any resource is registered.
 import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, EXPOSURES, Exposure, PULL_POLICIES, PullPolicy, SECRET_KEYS } from "./defaults";
+import { DEFAULTS, EXPOSURES, Exposure, GENERATED_PASSWORD, PULL_POLICIES, PullPolicy, SECRET_KEYS } from "./defaults";
 import {
     DNS_1123_SUBDOMAIN, Invalid, Problems, bool, cidrList, dns1035, dns1123Label, isPlainObject, listOf, objectValue, oneOf,
     pattern, portName, positiveNumber, run, show, stringMap, wholeNumber,
@@ -155,7 +155,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
  * program's own provider does not take.
  */
 function checkKeys(problems: Problems, warnings: string[], src: ConfigSource, read: ReadonlySet<string>): void {
-    for (const full of src.keys()) {
+    for (const full of [...src.keys()].sort()) {
         const colon = full.indexOf(":");
         const [namespace, key] = [full.slice(0, colon), full.slice(colon + 1)];
         if (namespace === src.project) {
@@ -257,6 +257,16 @@ const SECRET_VALUES: Readonly<Record<(typeof SECRET_KEYS)[number], string>> = {
     servicesDirectorOwnerSecret: "<secret>",
 };
 
+/** Shorter admin passwords are refused: the admin UI and REST API face the network. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+function shortPassword(raw: string): string | undefined {
+    const length = Array.from(raw).length;
+    return length >= MIN_PASSWORD_LENGTH
+        ? undefined
+        : `adminPassword: is ${length} character${length === 1 ? "" : "s"} long; use at least ${MIN_PASSWORD_LENGTH} (or unset it for a generated ${GENERATED_PASSWORD.length}-character password)`;
+}
+
 /** A secret key's value, refused in plain text or when `refuse` says why; the value itself is never put in a message. */
 function parseSecret(
     problems: Problems,
@@ -314,7 +324,7 @@ export function parseSettings(raw: ConfigSource): Settings {
         image: run(problems, "image", get("image"), DEFAULTS.image, image),
         imagePullPolicy: run(problems, "imagePullPolicy", get("imagePullPolicy"), DEFAULTS.imagePullPolicy, oneOf(PULL_POLICIES)),
         imagePullSecrets: run(problems, "imagePullSecrets", get("imagePullSecrets"), DEFAULTS.imagePullSecrets, listOf((s) => typeof s === "string" && s.length <= 253 && DNS_1123_SUBDOMAIN.test(s), "Secret names")),
-        adminPassword: parseSecret(problems, src, "adminPassword"),
+        adminPassword: parseSecret(problems, src, "adminPassword", shortPassword),
         registryPassword: parseSecret(problems, src, "registryPassword"),
         nodeAddress: nodeAddr === "" ? undefined : run(problems, "nodeAddress", nodeAddr, undefined, nodeAddress),
         backend,

@@ -1,6 +1,13 @@
 // Settings that are valid but do nothing in this combination: said, not refused, so that switching
 // modes stays a one-key change.
+import { isDeepStrictEqual } from "util";
+import { ADMIN_PORTS, DEFAULTS } from "./defaults";
 import { Settings } from "./settings";
+
+/** Whether a setting has its default value (fields left unset count as absent). */
+function same(value: unknown, fallback: unknown): boolean {
+    return isDeepStrictEqual(JSON.parse(JSON.stringify(value ?? null)), JSON.parse(JSON.stringify(fallback ?? null)));
+}
 
 export function settingWarnings(settings: Settings): string[] {
     const warnings: string[] = [...(settings.configWarnings ?? [])];
@@ -12,6 +19,27 @@ export function settingWarnings(settings: Settings): string[] {
         } else if (settings.exposure === "NodePort" && f.type === undefined && f.loadBalancerSourceRanges.length > 0) {
             // Without a type of its own the frontend takes the exposure's, which is not a balancer.
             warnings.push(`services.${s.name}.frontend.loadBalancerSourceRanges: is ignored: the Service is a NodePort (set frontend.type LoadBalancer to use them)`);
+        }
+    }
+    const balancer = settings.exposure === "LoadBalancer" || settings.services.some((s) => s.frontend?.type === "LoadBalancer");
+    for (const field of ["sourceRanges", "annotations", "timeoutSeconds"] as const) {
+        if (!balancer && !same(settings.loadBalancer[field], DEFAULTS.loadBalancer[field])) {
+            warnings.push(`loadBalancer.${field}: is ignored: no Service is a LoadBalancer (exposure is ${settings.exposure}, and no services.<name>.frontend.type is LoadBalancer)`);
+        }
+    }
+    if (settings.exposure === "HostNetwork") {
+        const ports = Object.values(ADMIN_PORTS).map((p) => p.port).join(" and ");
+        for (const [field, value] of Object.entries(settings.adminService)) {
+            if (!same(value, DEFAULTS.adminService[field as keyof typeof DEFAULTS.adminService])) {
+                warnings.push(`adminService.${field}: is ignored in HostNetwork exposure, which has no admin Service (the admin interfaces listen on the node's ports ${ports})`);
+            }
+        }
+    }
+    if (settings.registryPassword === undefined) {
+        for (const field of ["server", "username", "email"] as const) {
+            if (settings.registry[field] !== "") {
+                warnings.push(`registry.${field}: is ignored without registryPassword, which makes the image pull Secret (pulumi config set --secret registryPassword <password>)`);
+            }
         }
     }
     if (settings.networkPolicy.enabled && settings.exposure === "HostNetwork") {

@@ -145,7 +145,9 @@ const image = fc.oneof(
     fc.tuple(subdomain, dns1123(20), text(ALNUM + "._-", 1, 20)).map(([host, repo, tag]) => `${host}/${repo}:${tag}`),
 );
 /** Passwords: any printable text, Unicode included. */
-const password = fc.oneof(fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 }), fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 40 }));
+/** "at least 12 characters" (README). */
+const MIN_PASSWORD = 12;
+const password = fc.oneof(fc.string({ unit: "grapheme", minLength: MIN_PASSWORD, maxLength: 40 }), fc.string({ unit: "grapheme-ascii", minLength: MIN_PASSWORD, maxLength: 40 }));
 const bool = fc.boolean();
 
 const backend = fc.record(
@@ -811,6 +813,10 @@ const BREAKERS: readonly Breaker[] = [
             ),
     ],
     onKey("adminPasswordRotation", fc.string({ minLength: 254, maxLength: 300 }).filter((s) => s.length > 253), "adminPasswordRotation (too long)"),
+    [
+        "adminPassword (too short)",
+        (c) => text(ALNUM, 6, MIN_PASSWORD - 1).map((pw) => mutate(c, (x) => ((x.adminPassword = pw), delete x.adminPasswordRotation, { cfg: x, keys: ["adminPassword"], unsaid: pw }))),
+    ],
     [
         "adminPassword (plain text)",
         (c) =>

@@ -289,7 +289,7 @@ describe("services: other settings", () => {
 
     it("in HostNetwork mode a frontend is ignored, with a warning that says so", async () => {
         const r = await renderDev({ exposure: "HostNetwork", services: '{"web": {"port": 8080, "pool": "example-pool", "frontend": {"type": "LoadBalancer"}}}' });
-        assert.deepStrictEqual(r.notes.filter((n) => n.startsWith("warning:")), [
+        assert.deepStrictEqual(r.notes.filter((n) => n.startsWith("warning: services.")), [
             "warning: services.web.frontend: is ignored in HostNetwork exposure (the service listens on the node's port 8080)",
         ]);
         assert.deepStrictEqual(findAll(r.objects, "Service").map((s) => s.metadata.name), ["example-application-backend-service"]);

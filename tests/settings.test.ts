@@ -2,7 +2,9 @@
 // naming the key, the value and what is allowed, before any resource is registered.
 import * as assert from "assert";
 import { ConfigError, ConfigSource, configSource, parseSettings } from "../settings/settings";
-import { RenderResult } from "../scripts/render";
+import { RenderResult, render } from "../scripts/render";
+import { projectWith } from "./docExamples";
+import { fakeCluster } from "./fakeCluster";
 import { container, find, outputValue, renderDev, renderRefused, vtmObject } from "./helpers";
 
 /** Keys as the CLI hands them over: `<namespace>:<key>`. */
@@ -271,5 +273,59 @@ describe("settings: bad values", () => {
         const { message, recorder } = await renderRefused({ eula: "" });
         assert.match(message, /pulumi config set eula accept/);
         assert.deepStrictEqual(recorder.resources, []);
+    });
+});
+
+describe("settings: everyday mistakes", () => {
+    /** Renders a stack file as written (with the licence accepted). */
+    const stackFile = (body: string) => render({ stack: "mine", projectDir: projectWith("mine", `config:\n  vtm-kubernetes:eula: accept\n${body}`), cluster: fakeCluster() });
+
+    it("refuses a misspelt key of the project, naming the closest setting, instead of using the default", async () => {
+        await assert.rejects(stackFile("  vtm-kubernetes:replica: 2\n  vtm-kubernetes:exposur: LoadBalancer\n  vtm-kubernetes:frobnicate: yes\n"), (err: Error) => {
+            assert.deepStrictEqual(err.message.split("\n").slice(1), [
+                "  - exposur: is not a setting of vtm-kubernetes (did you mean exposure?); Pulumi.yaml lists every setting",
+                "  - frobnicate: is not a setting of vtm-kubernetes; Pulumi.yaml lists every setting",
+                "  - replica: is not a setting of vtm-kubernetes (did you mean replicas?); Pulumi.yaml lists every setting",
+            ].sort());
+            return true;
+        });
+    });
+
+    it("warns about a key in a namespace nothing reads, and a provider key the program's provider does not take", async () => {
+        const r = await stackFile("  vtm-kubrnetes:image: registry.example.com/vtm:19.1\n  kubernetes:namespace: shop\n  kubernetes:contxt: kind-vtm\n");
+        assert.deepStrictEqual(r.notes.filter((n) => n.startsWith("warning:")).sort(), [
+            "warning: kubernetes:contxt: is not passed to the program's Kubernetes provider and does nothing (did you mean kubernetes:context?); it takes kubeconfig, context, cluster, clusterIdentifier, renderYamlToDirectory, enableServerSideApply, deleteUnreachable, skipUpdateUnreachable, suppressDeprecationWarnings, upsertExistingObjects, enablePatchForce",
+            "warning: kubernetes:namespace: is not passed to the program's Kubernetes provider and does nothing; it takes kubeconfig, context, cluster, clusterIdentifier, renderYamlToDirectory, enableServerSideApply, deleteUnreachable, skipUpdateUnreachable, suppressDeprecationWarnings, upsertExistingObjects, enablePatchForce",
+            "warning: vtm-kubrnetes:image: no part of this program reads the namespace 'vtm-kubrnetes' (did you mean vtm-kubernetes:image?)",
+        ]);
+        // The misspelt key did nothing: the default image is used.
+        assert.strictEqual(container(find(r.objects, "Deployment", "vtm")).image, "pulsesecure/vtm:19.1");
+    });
+
+    it("refuses an admin password shorter than 12 characters, without repeating it", async () => {
+        const { message } = await renderRefused({ adminPassword: "abc" });
+        assert.deepStrictEqual(message.split("\n").slice(1), ["  - adminPassword: is 3 characters long; use at least 12 (or unset it for a generated 24-character password)"]);
+        assert.ok(!message.includes("abc'"));
+        const ok = await renderDev({ adminPassword: "twelve-chars" });
+        assert.strictEqual(outputValue(ok, "adminPassword"), "twelve-chars");
+    });
+
+    it("warns about settings that do nothing in the combination given", async () => {
+        const warnings = async (set: Record<string, string>) => (await renderDev(set)).notes.filter((n) => n.startsWith("warning:"));
+        assert.deepStrictEqual(await warnings({ "registry.server": "registry.example.com", "registry.username": "puller" }), [
+            "warning: registry.server: is ignored without registryPassword, which makes the image pull Secret (pulumi config set --secret registryPassword <password>)",
+            "warning: registry.username: is ignored without registryPassword, which makes the image pull Secret (pulumi config set --secret registryPassword <password>)",
+        ]);
+        assert.deepStrictEqual(await warnings({ "loadBalancer.timeoutSeconds": "30", "loadBalancer.sourceRanges": '["10.0.0.0/8"]' }), [
+            "warning: loadBalancer.sourceRanges: is ignored: no Service is a LoadBalancer (exposure is NodePort, and no services.<name>.frontend.type is LoadBalancer)",
+            "warning: loadBalancer.timeoutSeconds: is ignored: no Service is a LoadBalancer (exposure is NodePort, and no services.<name>.frontend.type is LoadBalancer)",
+        ]);
+        // A frontend of type LoadBalancer uses them: no warning.
+        assert.deepStrictEqual(await warnings({ "loadBalancer.timeoutSeconds": "30", services: '{"web": {"port": 80, "pool": "example-pool", "frontend": {"type": "LoadBalancer"}}}' }), []);
+        assert.deepStrictEqual(await warnings({ exposure: "HostNetwork", "adminService.loadBalancerSourceRanges": '["10.0.0.0/8"]' }), [
+            "warning: adminService.type: is ignored in HostNetwork exposure, which has no admin Service (the admin interfaces listen on the node's ports 9090 and 9070)",
+            "warning: adminService.loadBalancerSourceRanges: is ignored in HostNetwork exposure, which has no admin Service (the admin interfaces listen on the node's ports 9090 and 9070)",
+        ]);
+        assert.deepStrictEqual(await warnings({}), []);
     });
 });
