@@ -11,6 +11,9 @@ import { SECRET_KEYS } from "../settings/defaults";
 import { ClusterReader } from "../components/cluster";
 import { runProgram } from "../components/stack";
 import { Settings, configSource, parseSettings } from "../settings/settings";
+import { ProblemsError } from "../settings/problems";
+import { checkJson, parseConfigPath, pathValue, setAtPath } from "./configPath";
+import { writeOut } from "./renderOut";
 import { MockOptions, Recorder, runMocked } from "./mockRuntime";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -64,16 +67,9 @@ function isEncrypted(value: unknown): boolean {
     return typeof value === "object" && value !== null && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
 }
 
-/** Sets `path` (dotted) inside an object-valued key, parsing the value as `pulumi config set --path` does. */
-function setPath(target: Record<string, unknown>, fields: string[], raw: string): void {
-    const [head, ...rest] = fields;
-    if (rest.length === 0) {
-        target[head] = yaml.load(raw);
-        return;
-    }
-    const next = target[head];
-    target[head] = typeof next === "object" && next !== null ? next : {};
-    setPath(target[head] as Record<string, unknown>, rest, raw);
+/** The stacks a project directory has files for. */
+export function stacksIn(dir: string): string[] {
+    return fs.readdirSync(dir).flatMap((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1] ?? []).sort();
 }
 
 /**
@@ -94,7 +90,7 @@ export function stackConfig(options: RenderOptions): { project: string; config: 
     const notes: string[] = [];
     if (options.stack !== undefined) {
         const file = path.join(dir, `Pulumi.${options.stack}.yaml`);
-        if (!fs.existsSync(file)) throw new Error(`stack '${options.stack}' has no Pulumi.${options.stack}.yaml in ${dir}`);
+        if (!fs.existsSync(file)) throw new Error(`stack '${options.stack}' has no Pulumi.${options.stack}.yaml in ${dir}; the stacks there: ${stacksIn(dir).join(", ") || "none"}`);
         const stackFile = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
         for (const [key, value] of Object.entries(stackFile.config ?? {})) {
             const full = key.includes(":") ? key : `${project}:${key}`;
@@ -117,17 +113,16 @@ export function stackConfig(options: RenderOptions): { project: string; config: 
         notes.push(`${key} is encrypted in the stack file; the Secret that holds it is described below instead of written.`);
     }
     for (const [setting, raw] of Object.entries(options.set ?? {})) {
-        const [key, ...fields] = setting.includes(":") ? [setting] : setting.split(".");
-        const full = key.includes(":") ? key : `${project}:${key}`;
+        const { key, path: fields } = parseConfigPath(setting, project);
         if (fields.length === 0) {
-            values[full] = raw;
-            defaulted.delete(full);
+            checkJson(setting, raw);
+            values[key] = raw;
         } else {
-            const current = typeof values[full] === "object" && values[full] !== null && !defaulted.has(full) ? structuredClone(values[full]) : {};
-            setPath(current as Record<string, unknown>, fields, raw);
-            values[full] = current;
-            defaulted.delete(full);
+            // A key that still holds Pulumi.yaml's default starts anew, as `pulumi config set --path` does.
+            const current = defaulted.has(key) || typeof values[key] !== "object" ? undefined : values[key];
+            values[key] = setAtPath(setting, current, fields, pathValue(setting, raw));
         }
+        defaulted.delete(key);
     }
     const config = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, configText(v)]));
     return { project, config, secretKeys, notes };
@@ -161,13 +156,21 @@ function clean(value: any): any {
     return JSON.parse(JSON.stringify(value));
 }
 
+/** The registry, user and e-mail of a pull Secret, as kubectl flags (never its password). */
+function registryFlags(secret: Record<string, any>): string {
+    const config = JSON.parse(secret.stringData?.[".dockerconfigjson"] ?? "{}") as { auths?: Record<string, { username?: string; email?: string }> };
+    const [server, auth] = Object.entries(config.auths ?? {})[0] ?? ["<server>", {}];
+    const email = auth.email === undefined ? "" : ` --docker-email=${auth.email}`;
+    return `--docker-server=${server} --docker-username=${auth.username ?? "<user>"}${email}`;
+}
+
 /** How to create a Secret that rendering left out. */
 function omittedSecretNote(secret: Record<string, any>): string {
     const { name, namespace } = secret.metadata;
     const keys = Object.keys(secret.stringData ?? secret.data ?? {});
     const create =
         secret.type === "kubernetes.io/dockerconfigjson"
-            ? `kubectl create secret docker-registry ${name} -n ${namespace} --docker-server=<server> --docker-username=<user> --docker-password=<password>`
+            ? `kubectl create secret docker-registry ${name} -n ${namespace} ${registryFlags(secret)} --docker-password=<password>`
             : `kubectl create secret generic ${name} -n ${namespace} ` + keys.map((k) => `--from-literal=${k}=<value>`).join(" ");
     return `Secret ${namespace}/${name} is not written (it holds ${keys.join(", ")}); create it before applying: ${create} (or render with --include-secrets to write it)`;
 }
@@ -207,9 +210,20 @@ export function fileName(object: Record<string, any>, index: number): string {
 export interface CliArgs {
     readonly options: RenderOptions;
     readonly out?: string;
+    readonly help?: boolean;
 }
 
-const USAGE = "usage: npm run render -- [--stack NAME] [--set key=value]... [--out DIR] [--include-secrets]";
+export const USAGE = `usage: npm run -s render -- [--stack NAME] [--set key=value]... [--out DIR] [--include-secrets]
+
+Writes the Kubernetes objects a stack would deploy, offline: as a YAML stream on standard output, or
+one file per object into DIR (--out). Messages go to standard error.
+  --stack NAME        read Pulumi.NAME.yaml, as pulumi up --stack NAME would
+  --set key=value     override a setting; key.field and key[0] reach into objects and lists, as
+                      pulumi config set --path does (repeatable)
+  --out DIR           write one file per object into DIR, replacing an earlier render there
+  --include-secrets   write the Secrets too, with their values in plain text
+  --help              this text
+Use npm run -s (or --silent): without it npm prints its own banner on standard output.`;
 
 export function parseArgs(argv: string[]): CliArgs {
     const set: Record<string, string> = {};
@@ -223,6 +237,7 @@ export function parseArgs(argv: string[]): CliArgs {
             if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
             return v;
         };
+        if (arg === "--help" || arg === "-h") return { options: {}, help: true };
         if (arg === "--stack") stack = value();
         else if (arg === "--out") out = value();
         else if (arg === "--include-secrets") includeSecrets = true;
@@ -236,22 +251,50 @@ export function parseArgs(argv: string[]): CliArgs {
     return { options: { stack, set, includeSecrets }, out };
 }
 
-async function main(argv: string[]): Promise<void> {
-    const { options, out } = parseArgs(argv);
-    const result = await render(options);
+/** Whether npm printed its `> package@version script` banner on our standard output (npm run without --silent). */
+export function npmBannerOnStdout(env: NodeJS.ProcessEnv = process.env): boolean {
+    return env.npm_lifecycle_event !== undefined && env.npm_config_loglevel !== "silent";
+}
+
+/** A message for standard error: warnings as they are, other notes marked as notes. */
+export function messageLine(note: string): string {
+    return note.startsWith("warning: ") ? note : `note: ${note}`;
+}
+
+/** What to add to a refusal that a render, unlike pulumi config set, can fix with --set. */
+function renderHint(err: Error): string {
+    return err instanceof ProblemsError && err.problems.some((p) => p.startsWith("eula:"))
+        ? "\nTo accept the licence for this render only: npm run -s render -- --set eula=accept …; for the stack: add vtm-kubernetes:eula: accept to its Pulumi.<stack>.yaml"
+        : "";
+}
+
+async function main(argv: string[]): Promise<number> {
+    const { options, out, help } = parseArgs(argv);
+    if (help) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+    if (out === undefined && !process.stdout.isTTY && npmBannerOnStdout()) {
+        throw new Error("npm printed its own banner on standard output, so the YAML stream would not parse: run npm run -s render -- … (or --silent)");
+    }
+    const result = await render(options).catch((err: Error) => Promise.reject(Object.assign(err, { message: err.message + renderHint(err) })));
+    if (options.includeSecrets) process.stderr.write("warning: --include-secrets writes the admin password and every other secret in plain text; keep the output out of version control\n");
     if (out === undefined) {
         process.stdout.write(toYaml(result.objects));
     } else {
-        fs.mkdirSync(out, { recursive: true });
-        result.objects.forEach((o, i) => fs.writeFileSync(path.join(out, fileName(o, i)), yaml.dump(o, { lineWidth: -1, noRefs: true })));
+        writeOut(out, new Map(result.objects.map((o, i) => [fileName(o, i), yaml.dump(o, { lineWidth: -1, noRefs: true })])));
         process.stderr.write(`Wrote ${result.objects.length} objects to ${out}\n`);
     }
-    for (const note of result.notes) process.stderr.write(`NOTE: ${note}\n`);
+    for (const note of result.notes) process.stderr.write(`${messageLine(note)}\n`);
+    return 0;
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).catch((err: Error) => {
-        process.stderr.write(`${err.message}\n`);
-        process.exit(1);
-    });
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err: Error) => {
+            process.stderr.write(`${err.message}\n`);
+            process.exit(1);
+        },
+    );
 }
