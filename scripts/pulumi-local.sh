@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
-# Runs the Pulumi CLI on the dev stack with a local state backend and a generated passphrase, so a
-# first deployment needs no Pulumi Cloud account and asks nothing. Users with their own backend run
-# plain `pulumi` instead; this script only sets up what they would otherwise have set up themselves.
+# Runs the Pulumi CLI with a local state backend and a generated passphrase, so that a first deployment
+# needs no Pulumi Cloud account and asks nothing. Users with their own backend run plain `pulumi`
+# instead; this script only sets up what they would otherwise have set up themselves.
 #
-#   npm run deploy               -> pulumi up --yes on the dev stack
-#   npm run pulumi -- <args>     -> any pulumi command on the same stack and backend
+#   npm run deploy [-- --stack NAME]    -> pulumi up --yes on the stack
+#   npm run pulumi -- <args>            -> any pulumi command, on the same backend
+#
+# The stack: --stack NAME (or -s NAME) among the arguments, else PULUMI_STACK, else the stack selected in
+# this backend (npm run pulumi -- stack select NAME, or stack init NAME), else dev. It is created, with
+# the passphrase secrets provider, the first time it is used. `npm run pulumi -- stack …` commands are
+# passed on as they are.
 #
 # State and passphrase live in .pulumi-local/ (git-ignored): keep the passphrase, it decrypts the
 # stack's secrets. PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE(_FILE) and PULUMI_STACK, when set, win.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Object-typed keys in Pulumi.yaml's config block need this version (README: Prerequisites).
+MIN_PULUMI_VERSION=3.187.0
+
 if ! command -v pulumi >/dev/null 2>&1; then
     echo "The Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/) and run this again." >&2
     exit 127
 fi
+version=$(pulumi version 2>/dev/null | sed -e 's/^v//' -e 's/[-+].*//')
+if [ "$(printf '%s\n%s\n' "$MIN_PULUMI_VERSION" "$version" | sort -V | head -n 1)" != "$MIN_PULUMI_VERSION" ]; then
+    echo "The Pulumi CLI is ${version:-of an unknown version}; this project needs $MIN_PULUMI_VERSION or later (pulumi's object-typed project configuration): upgrade it (https://www.pulumi.com/docs/install/)." >&2
+    exit 1
+fi
 
 local_dir="${VTM_LOCAL_DIR:-$PWD/.pulumi-local}"
-stack="${PULUMI_STACK:-dev}"
 mkdir -p "$local_dir/state"
 export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$local_dir/state}"
 
@@ -28,6 +40,24 @@ if [ -z "${PULUMI_CONFIG_PASSPHRASE+set}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_
     export PULUMI_CONFIG_PASSPHRASE_FILE="$local_dir/passphrase"
 fi
 
+# Stack management (init, select, ls, rm, …) is the user's own business.
+if [ "${1:-}" = "stack" ]; then
+    exec pulumi "$@"
+fi
+
+stack=""
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+    case "${args[$i]}" in
+        --stack | -s) stack="${args[$((i + 1))]:-}" ;;
+        --stack=*) stack="${args[$i]#--stack=}" ;;
+    esac
+done
+stack="${stack:-${PULUMI_STACK:-}}"
+stack="${stack:-$(pulumi stack --show-name 2>/dev/null || true)}"
+stack="${stack:-dev}"
+
 # Select the stack, creating it with the passphrase secrets provider the first time.
 pulumi stack select "$stack" --create --secrets-provider passphrase --non-interactive >/dev/null
+echo "Stack: $stack (backend $PULUMI_BACKEND_URL)" >&2
 exec pulumi "$@"

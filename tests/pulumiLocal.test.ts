@@ -1,41 +1,14 @@
-// `npm run deploy` / `npm run pulumi`: the Pulumi CLI on the dev stack with a local state backend and
-// a generated passphrase, with no Pulumi Cloud account and no prompt. A stand-in `pulumi` on PATH
-// records what the script asks of the real one.
+// `npm run deploy` / `npm run pulumi`: the Pulumi CLI on the chosen stack (dev when none is chosen)
+// with a local state backend and a generated passphrase, with no Pulumi Cloud account and no prompt. A
+// stand-in `pulumi` on PATH records what the script asks of the real one, and remembers the selected
+// stack as the real one does.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR } from "../scripts/render";
+import { SCRIPT, run } from "./fakePulumi";
 
-const SCRIPT = path.join(PROJECT_DIR, "scripts", "pulumi-local.sh");
-
-interface Run {
-    status: number | null;
-    stderr: string;
-    calls: { args: string[]; backend: string; passphraseFile: string; passphrase: string }[];
-}
-
-function run(args: string[], env: Record<string, string> = {}, withPulumi = true, dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-local-"))): Run & { local: string } {
-    const bin = path.join(dir, "bin");
-    const log = path.join(dir, "calls.jsonl");
-    fs.mkdirSync(bin, { recursive: true });
-    if (withPulumi) {
-        fs.writeFileSync(
-            path.join(bin, "pulumi"),
-            `#!/usr/bin/env node\nrequire("fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify({args: process.argv.slice(2), backend: process.env.PULUMI_BACKEND_URL || "", passphraseFile: process.env.PULUMI_CONFIG_PASSPHRASE_FILE || "", passphrase: process.env.PULUMI_CONFIG_PASSPHRASE ?? "<unset>"}) + "\\n");\n`,
-            { mode: 0o755 },
-        );
-    }
-    const local = path.join(dir, "local");
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
-    const result = spawnSync("bash", [SCRIPT, ...args], {
-        encoding: "utf8",
-        env: { ...clean, PATH: `${bin}:/usr/bin:/bin`, VTM_LOCAL_DIR: local, ...env },
-    });
-    const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
-    return { status: result.status, stderr: result.stderr, calls, local };
-}
 
 describe("scripts/pulumi-local.sh (npm run deploy)", () => {
     it("selects or creates the dev stack with a passphrase provider, then runs the command on a local backend", () => {
@@ -72,6 +45,38 @@ describe("scripts/pulumi-local.sh (npm run deploy)", () => {
         assert.strictEqual(r.calls[1].passphrase, "theirs");
         assert.strictEqual(r.calls[1].passphraseFile, "");
         assert.ok(!fs.existsSync(`${r.local}/passphrase`));
+    });
+
+    it("deploys the stack chosen with --stack, with PULUMI_STACK, or the one selected, and dev only when none is chosen", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-local-"));
+        const flag = run(["up", "--yes", "--stack", "prod"], {}, true, dir);
+        assert.deepStrictEqual(flag.calls.map((c) => c.args), [
+            ["stack", "select", "prod", "--create", "--secrets-provider", "passphrase", "--non-interactive"],
+            ["up", "--yes", "--stack", "prod"],
+        ]);
+        assert.match(flag.stderr, /^Stack: prod \(backend file:\/\/.*\)$/m);
+        // `npm run pulumi -- stack init shop` selects shop: the next `npm run deploy` deploys it, not dev.
+        const init = run(["stack", "init", "shop"], {}, true, dir);
+        assert.deepStrictEqual(init.calls.slice(-1).map((c) => c.args), [["stack", "init", "shop"]]);
+        const next = run(["up", "--yes"], {}, true, dir);
+        assert.deepStrictEqual(next.calls.slice(-2).map((c) => c.args[2] ?? c.args[0]), ["shop", "up"]);
+        const env = run(["up", "--yes"], { PULUMI_STACK: "staging" }, true, dir);
+        assert.strictEqual(env.calls.slice(-2)[0].args[2], "staging");
+        const fresh = run(["up", "--yes"]);
+        assert.strictEqual(fresh.calls[0].args[2], "dev");
+    });
+
+    it("refuses a Pulumi CLI older than the README's minimum (3.187), saying which it found", () => {
+        const old = run(["up", "--yes"], { FAKE_PULUMI_VERSION: "v3.186.2" });
+        assert.strictEqual(old.status, 1);
+        assert.match(old.stderr, /The Pulumi CLI is 3\.186\.2; this project needs 3\.187\.0 or later/);
+        assert.deepStrictEqual(old.calls, []);
+        assert.strictEqual(run(["up", "--yes"], { FAKE_PULUMI_VERSION: "v3.187.0" }).status, 0);
+        assert.strictEqual(run(["up", "--yes"], { FAKE_PULUMI_VERSION: "v3.210.1-dev.0" }).status, 0);
+        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+        const stated = /Pulumi CLI\*\*,? (\d+\.\d+) or later/.exec(readme)?.[1];
+        const script = /^MIN_PULUMI_VERSION=(\d+\.\d+)\.0$/m.exec(fs.readFileSync(SCRIPT, "utf8"))?.[1];
+        assert.ok(stated !== undefined && stated === script, `README states ${stated}, the script checks ${script}`);
     });
 
     it("says how to get the Pulumi CLI when it is missing", () => {

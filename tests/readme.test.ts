@@ -22,7 +22,8 @@ describe("README examples", () => {
     });
 
     it("every vTM document in the docs passes the schema, and the schema path its comment gives exists", () => {
-        const documents = [...fs.readdirSync(path.join(PROJECT_DIR, "docs")).map((f) => path.join(PROJECT_DIR, "docs", f)), path.join(PROJECT_DIR, "README.md")]
+        const folderReadmes = ["documents", "data"].map((d) => path.join(PROJECT_DIR, "config", d, "README.md"));
+        const documents = [...fs.readdirSync(path.join(PROJECT_DIR, "docs")).map((f) => path.join(PROJECT_DIR, "docs", f)), path.join(PROJECT_DIR, "README.md"), ...folderReadmes]
             .flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]))
             .filter((text) => /^version: /m.test(text));
         assert.ok(documents.length >= 1);
@@ -32,6 +33,13 @@ describe("README examples", () => {
             // Relative to a document under config/documents/.
             if (schemaPath !== undefined) assert.ok(fs.existsSync(path.join(PROJECT_DIR, "config", "documents", schemaPath)), schemaPath);
         }
+    });
+
+    it("ships config/documents and config/data, which the docs describe, each explained by a README that is not read as a document or data", async () => {
+        for (const dir of ["documents", "data"]) assert.ok(fs.existsSync(path.join(PROJECT_DIR, "config", dir, "README.md")), `config/${dir}/README.md`);
+        const r = await render({ stack: "dev" });
+        const keys = (name: string) => Object.keys(find(r.objects, "ConfigMap", name).data ?? {});
+        assert.deepStrictEqual([...keys("vtm-config"), ...keys("vtm-extra-data")].filter((k) => /readme/i.test(k)), []);
     });
 
     it("the shipped documents point their editor at the schema, by a path that exists", () => {

@@ -40,12 +40,13 @@ export interface ConfigFiles {
     readonly dataSources: Readonly<Record<string, string>>;
 }
 
-/** The files of a directory, sorted, without hidden files; none if it does not exist. */
+/** The files of a directory, sorted, without hidden files and its README.md; none if it does not exist. */
 function filesOf(dir: string): string[] {
     if (!fs.existsSync(dir)) return [];
     return fs
         .readdirSync(dir, { withFileTypes: true })
-        .filter((e) => e.isFile() && !e.name.startsWith("."))
+        // A folder's README.md explains the folder; it is not one of its documents, rules or data files.
+        .filter((e) => e.isFile() && !e.name.startsWith(".") && e.name.toLowerCase() !== "readme.md")
         .map((e) => e.name)
         .sort();
 }
