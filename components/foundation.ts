@@ -5,23 +5,20 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { ADMIN_PORTS, DEFAULTS, Exposure, GENERATED_PASSWORD, PullPolicy } from "../settings/defaults";
 import { BASE_DOCUMENTS, BaseDocuments, loadBaseDocuments } from "../vtm/baseDocuments";
-import { IMPORT_DIR } from "../vtm/documents";
-import { HOST_NETWORK_LABEL, VtmNames, selectorLabels, vtmLabels, vtmNames } from "../settings/naming";
+import { VtmNames, selectorLabels, vtmLabels, vtmNames } from "../settings/naming";
 import { createLicensingSecret, licensingPod } from "./licensing";
-import { Placement, awaitAnnotations, containerSecurity, placement, podSecurity, rollout } from "./podSpec";
+import { ADMIN_PASSWORD_KEY, mountSource, tlsSource, vtmPodTemplate } from "./podTemplate";
+import { Placement, awaitAnnotations, rollout } from "./podSpec";
 import { AdminServiceSettings, AvailabilitySettings, RegistrySettings, ResourceSettings, SecuritySettings, WaitSettings } from "../settings/production";
 import { LicensingSettings } from "../settings/licensing";
 import { MountSettings } from "../settings/services";
 import { Shard } from "../vtm/sharding";
-import { DATA_DIR, TLS_KEYS } from "../vtm/configuration";
 
-export { ADMIN_PORTS };
+export { ADMIN_PASSWORD_KEY, ADMIN_PORTS };
 
 /** Says which rotation of the generated admin password a Secret holds. */
 export const ROTATION_ANNOTATION = "vtm-kubernetes/password-rotation";
 
-/** The key of the admin password in its Secret (the seed README's example). */
-export const ADMIN_PASSWORD_KEY = "vtm-admin-password";
 
 /** The key of a base document in its own ConfigMap. */
 const BASE_DOCUMENT_KEY = "config";
@@ -188,93 +185,43 @@ export class VtmFoundation extends pulumi.ComponentResource {
         this.registrySecret = args.registryCredentials && this.createRegistrySecret(args.registryCredentials);
         const licensing = args.licensing ?? DEFAULTS.licensing;
         this.licensingSecret = createLicensingSecret(this, names, namespace, licensing);
-        const licensed = licensingPod(licensing, this.licensingSecret?.metadata.name);
 
-        const probe = (overrides: k8s.types.input.core.v1.Probe): k8s.types.input.core.v1.Probe => ({
-            httpGet: { path: "/", port: probePort, scheme: "HTTP" },
-            successThreshold: 1,
-            periodSeconds: 5,
-            ...overrides,
-        });
         const imagePullSecrets: pulumi.Input<string>[] = [...(args.imagePullSecrets ?? DEFAULTS.imagePullSecrets)];
         if (this.registrySecret) imagePullSecrets.push(this.registrySecret.metadata.name);
-        const image = args.imageDigest === undefined ? args.image ?? DEFAULTS.image : `${args.image ?? DEFAULTS.image}@${args.imageDigest}`;
+        const image = args.image ?? DEFAULTS.image;
+        const template = vtmPodTemplate({
+            names,
+            hostNetwork: network.hostNetwork,
+            replicas,
+            image: args.imageDigest === undefined ? image : `${image}@${args.imageDigest}`,
+            imagePullPolicy: args.imagePullPolicy,
+            imagePullSecrets,
+            serviceAccountName: this.serviceAccount.metadata.name,
+            adminSecretName: this.adminSecret.metadata.name,
+            probePort,
+            configSources: [
+                baseSource(baseConfigMap, BASE_DOCUMENTS.base),
+                baseSource(healthcheckConfigMap, BASE_DOCUMENTS.healthcheck),
+                ...this.configMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })),
+                ...(args.configMounts ?? []).map(mountSource),
+            ],
+            dataSources: [
+                ...this.dataConfigMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })),
+                ...(args.tlsSecrets ?? []).map(tlsSource),
+                ...(args.dataMounts ?? []).map(mountSource),
+            ],
+            licensed: licensingPod(licensing, this.licensingSecret?.metadata.name),
+            security: args.security,
+            resources: args.resources,
+            placement: args.placement,
+            availability,
+            extraEnv: args.extraEnv,
+        });
         this.deployment = new k8s.apps.v1.Deployment(
             names.deployment,
             {
                 metadata: { name: names.deployment, namespace, labels: vtmLabels(names, "traffic-manager"), annotations: awaitAnnotations(wait.deploymentSeconds) },
-                spec: {
-                    replicas,
-                    strategy: rollout(network.hostNetwork, availability, args.roomToSurge ?? false),
-                    selector: { matchLabels: this.podSelector },
-                    template: {
-                        metadata: { labels: { ...vtmLabels(names, "traffic-manager"), ...(network.hostNetwork ? HOST_NETWORK_LABEL : {}) } },
-                        spec: {
-                            hostNetwork: network.hostNetwork ? true : undefined,
-                            dnsPolicy: network.hostNetwork ? "ClusterFirstWithHostNet" : undefined,
-                            serviceAccountName: this.serviceAccount.metadata.name,
-                            automountServiceAccountToken: false,
-                            securityContext: podSecurity(),
-                            ...placement(this.podSelector, replicas, network.hostNetwork, args.placement ?? {}, availability),
-                            imagePullSecrets: imagePullSecrets.length > 0 ? imagePullSecrets.map((s) => ({ name: s })) : undefined,
-                            containers: [
-                                {
-                                    name: names.container,
-                                    image,
-                                    imagePullPolicy: args.imagePullPolicy ?? DEFAULTS.imagePullPolicy,
-                                    ports: Object.values(ADMIN_PORTS).map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
-                                    securityContext: containerSecurity(network.hostNetwork, args.security),
-                                    resources: resourcesOf(args.resources),
-                                    livenessProbe: probe({ failureThreshold: 10, timeoutSeconds: 5, initialDelaySeconds: 10 }),
-                                    readinessProbe: probe({ failureThreshold: 2, timeoutSeconds: 1 }),
-                                    env: [
-                                        { name: "ZEUS_EULA", value: "accept" },
-                                        ...licensed.env,
-                                        { name: "ZEUS_WATCHED_CONFIG", value: IMPORT_DIR },
-                                        // Replicas are not clustered: each pod imports for itself.
-                                        { name: "ZEUS_CONFIG_IMPORT_ARGS", value: "--no-replicate" },
-                                        {
-                                            name: "ZEUS_PASS",
-                                            valueFrom: { secretKeyRef: { name: this.adminSecret.metadata.name, key: ADMIN_PASSWORD_KEY } },
-                                        },
-                                        ...Object.entries(args.extraEnv ?? DEFAULTS.extraEnv).map(([name, value]) => ({ name, value })),
-                                    ],
-                                    volumeMounts: [
-                                        { name: "config-volume", mountPath: `${IMPORT_DIR}/config` },
-                                        { name: "data-volume", mountPath: `${IMPORT_DIR}/${DATA_DIR}` },
-                                        ...licensed.volumeMounts,
-                                    ],
-                                    terminationMessagePolicy: "FallbackToLogsOnError",
-                                },
-                            ],
-                            volumes: [
-                                {
-                                    name: "config-volume",
-                                    projected: {
-                                        sources: [
-                                            baseSource(baseConfigMap, BASE_DOCUMENTS.base),
-                                            baseSource(healthcheckConfigMap, BASE_DOCUMENTS.healthcheck),
-                                            ...this.configMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })),
-                                            ...(args.configMounts ?? []).map(mountSource),
-                                        ],
-                                    },
-                                },
-                                {
-                                    name: "data-volume",
-                                    projected: {
-                                        sources: [
-                                            ...this.dataConfigMaps.map((cm) => ({ configMap: { name: cm.metadata.name } })),
-                                            ...(args.tlsSecrets ?? []).map(tlsSource),
-                                            ...(args.dataMounts ?? []).map(mountSource),
-                                            ...licensed.dataSources,
-                                        ],
-                                    },
-                                },
-                                ...licensed.volumes,
-                            ],
-                        },
-                    },
-                },
+                spec: { replicas, strategy: rollout(network.hostNetwork, availability, args.roomToSurge ?? false), selector: { matchLabels: this.podSelector }, template },
             },
             { parent: this },
         );
@@ -361,26 +308,6 @@ export class VtmFoundation extends pulumi.ComponentResource {
             { parent: this },
         );
     }
-}
-
-/** The container's requests and limits, or none. */
-function resourcesOf(resources: ResourceSettings | undefined): k8s.types.input.core.v1.ResourceRequirements | undefined {
-    const some = (m: Readonly<Record<string, string>> | undefined) => (m && Object.keys(m).length > 0 ? { ...m } : undefined);
-    const requests = some(resources?.requests);
-    const limits = some(resources?.limits);
-    return requests || limits ? { requests, limits } : undefined;
-}
-
-/** A TLS Secret's certificate and key at data/tls/<secret>/, where the server key's fileRefs point. */
-function tlsSource(secret: string): k8s.types.input.core.v1.VolumeProjection {
-    const items = Object.values(TLS_KEYS).map((key) => ({ key, path: `tls/${secret}/${key}` }));
-    return { secret: { name: secret, items } };
-}
-
-/** An existing ConfigMap or Secret, all its keys or only the items given. */
-function mountSource(mount: MountSettings): k8s.types.input.core.v1.VolumeProjection {
-    const items = mount.items?.map((i) => ({ key: i.key, path: i.path }));
-    return mount.type === "secret" ? { secret: { name: mount.name, items } } : { configMap: { name: mount.name, items } };
 }
 
 /** A projected source that puts a base document's ConfigMap key at a fixed file name. */

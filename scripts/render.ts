@@ -53,7 +53,7 @@ export interface RenderResult {
 
 interface ProjectFile {
     name: string;
-    config?: Record<string, { default?: unknown }>;
+    config?: Record<string, { default?: unknown; type?: string }>;
 }
 
 /** The CLI's hand-off: every value a string, objects and lists as JSON text. */
@@ -115,7 +115,8 @@ export function stackConfig(options: RenderOptions): { project: string; config: 
     for (const [setting, raw] of Object.entries(options.set ?? {})) {
         const { key, path: fields } = parseConfigPath(setting, project);
         if (fields.length === 0) {
-            checkJson(setting, raw);
+            // An object or list key takes JSON text, as the CLI hands it over; a string key takes any text.
+            if (["object", "array"].includes(projectFile.config?.[key.replace(`${project}:`, "")]?.type ?? "")) checkJson(setting, raw);
             values[key] = raw;
         } else {
             // A key that still holds Pulumi.yaml's default starts anew, as `pulumi config set --path` does.
@@ -219,7 +220,8 @@ Writes the Kubernetes objects a stack would deploy, offline: as a YAML stream on
 one file per object into DIR (--out). Messages go to standard error.
   --stack NAME        read Pulumi.NAME.yaml, as pulumi up --stack NAME would
   --set key=value     override a setting; key.field and key[0] reach into objects and lists, as
-                      pulumi config set --path does (repeatable)
+                      pulumi config set --path does, and a JSON object or list value is taken as
+                      one (repeatable)
   --out DIR           write one file per object into DIR, replacing an earlier render there
   --include-secrets   write the Secrets too, with their values in plain text
   --help              this text

@@ -424,7 +424,9 @@ describe("licensing: the documented examples", () => {
         const example = block.split("\n\n").find((part) => part.startsWith(`# ${heading}`));
         assert.ok(example, `no example '# ${heading}' in the Licensing block`);
         const set: Record<string, string> = {};
-        for (const line of example.split("\n").filter((l) => l.startsWith("pulumi config set "))) {
+        // Written for the local backend (`npm run pulumi -- config set …`): the same as `pulumi config set …`.
+        const lines = example.split("\n").map((l) => l.replace(/^npm run pulumi -- /, "pulumi "));
+        for (const line of lines.filter((l) => l.startsWith("pulumi config set "))) {
             // Shell words, single quotes kept together; a trailing comment dropped.
             const words = (line.replace(/\s+#.*$/, "").match(/'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^'(.*)'$/, "$1")).slice(3);
             const flags = words.filter((w) => w.startsWith("--"));

@@ -85,13 +85,23 @@ function isObject(v: unknown): v is Record<string, any> {
 }
 
 /** The `--set` values of a configuration, as the CLI hands them to the program. */
+/**
+ * A field's value as `pulumi config set --path` takes it on the command line: text as it is, numbers
+ * and booleans as text (the CLI types them again), objects and lists as JSON; undefined when the CLI
+ * would store the text as something else (a string such as "true", "80" or "{…").
+ */
+function pathText(value: unknown): string | undefined {
+    if (typeof value !== "string") return typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value);
+    return /^(true|false|-?(0|[1-9]\d*))$/.test(value) || /^\s*[[{]/.test(value) ? undefined : value;
+}
+
 function toSet(c: Case): Record<string, string> {
     const set: Record<string, string> = {};
     for (const [key, value] of Object.entries(c.cfg)) {
         if (value === undefined) continue;
         const fields = isObject(value) ? Object.keys(value).filter((f) => value[f] !== undefined) : [];
-        if (c.pathForm.includes(key) && fields.length > 0 && fields.every((f) => /^[A-Za-z0-9_-]+$/.test(f))) {
-            for (const f of fields) set[`${key}.${f}`] = JSON.stringify(value[f]);
+        if (c.pathForm.includes(key) && fields.length > 0 && fields.every((f) => /^[A-Za-z0-9_-]+$/.test(f) && pathText(value[f]) !== undefined)) {
+            for (const f of fields) set[`${key}.${f}`] = pathText(value[f])!;
         } else {
             set[key] = typeof value === "string" ? value : JSON.stringify(value);
         }

@@ -295,3 +295,13 @@ describe("services: other settings", () => {
         assert.deepStrictEqual(findAll(r.objects, "Service").map((s) => s.metadata.name), ["example-application-backend-service"]);
     });
 });
+
+describe("services: every problem of a service in one run", () => {
+    it("a wrong protocol and a port clash are reported together", async () => {
+        const { message } = await renderRefused({ services: '{"web": {"protocol": "htp", "port": 9090, "pool": "discard"}}' });
+        const problems = message.split("\n").slice(1).map((l) => l.replace(/^ {2}- /, ""));
+        assert.strictEqual(problems.length, 2, message);
+        assert.match(problems.join("\n"), /^services\.web\.protocol: 'htp' is not one of client_first, /m);
+        assert.match(problems.join("\n"), /^services\.web\.port: 9090 is already used by the admin interface vtm-webui \(TCP\/9090\)$/m);
+    });
+});

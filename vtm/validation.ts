@@ -419,9 +419,10 @@ function checkListeners(run: Run, virtualServers: ReadonlyMap<string, Merged>): 
     const taken = new Map(run.reservedListeners.map((l) => [`${l.transport}/${l.port}`, l.what]));
     for (const vs of virtualServers.values()) {
         const value = (field: string) => vs.fields.get(`properties.basic.${field}`)?.value;
-        const protocol = value("protocol") ?? "http";
-        // An unknown protocol is reported by the schema check; its transport is anyone's guess.
-        if (typeof protocol !== "string" || !(VS_PROTOCOLS as readonly string[]).includes(protocol)) continue;
+        // An unknown protocol is reported by the schema check; it counts as vTM's default (http, on TCP)
+        // here, so that a port clash is reported in the same run instead of the next.
+        const given = value("protocol");
+        const protocol = typeof given === "string" && (VS_PROTOCOLS as readonly string[]).includes(given) ? given : "http";
         const transport = transportOf(protocol);
         const decrypt = vs.fields.get("properties.basic.ssl_decrypt");
         if (transport === "UDP" && decrypt?.value === true) {
