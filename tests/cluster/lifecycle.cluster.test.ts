@@ -2,6 +2,7 @@
 // no pod restarts; a new password or image rolls every pod; scaling keeps the spread and the disruption
 // budget holds (an eviction beyond it is refused); deleting the stack leaves nothing behind.
 import * as assert from "assert";
+import * as k8s from "@kubernetes/client-node";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -89,11 +90,11 @@ describe("cluster: updates, scaling and deletion", function () {
     }
 
     it("scaling up and down keeps the replicas spread over the nodes, and the budget refuses an eviction beyond it", async () => {
-        const nodes = (await cluster.nodes()).length;
+        const nodes = await cluster.nodes();
         const stack = async (replicas: number) => (await ns.render({ stack: "dev", set: { replicas: String(replicas) } })).objects;
         let current = await stack(2);
         await ns.up(current);
-        for (const replicas of [nodes, 2]) {
+        for (const replicas of [nodes.length, 2]) {
             const next = await stack(replicas);
             await ns.up(next, current);
             current = next;
@@ -106,14 +107,28 @@ describe("cluster: updates, scaling and deletion", function () {
             const pdb = await cluster.policy.readNamespacedPodDisruptionBudget({ name: "vtm", namespace: ns.name });
             return pdb.status?.disruptionsAllowed === 1;
         });
+        // As kubectl drain does: the nodes are cordoned first, so an evicted pod's replacement cannot start
+        // and the budget stays spent; the first eviction is allowed, the second refused.
         const [first, second] = await ns.pods(selector);
         const evict = (pod: string) => cluster.core.createNamespacedPodEviction({ name: pod, namespace: ns.name, body: { metadata: { name: pod, namespace: ns.name } } });
-        await evict(first.metadata!.name!);
-        await assert.rejects(evict(second.metadata!.name!), (err: { code?: number; body?: string }) => {
-            assert.strictEqual(err.code, 429, String(err.body));
-            assert.match(String(err.body), /disruption budget/);
-            return true;
-        });
+        const cordon = (unschedulable: boolean) =>
+            Promise.all(
+                nodes.map((n) =>
+                    cluster.core.patchNode({ name: n.metadata!.name!, body: { spec: { unschedulable } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch)),
+                ),
+            );
+        await cordon(true);
+        try {
+            await evict(first.metadata!.name!);
+            await until("the budget to be spent", async () => (await cluster.policy.readNamespacedPodDisruptionBudget({ name: "vtm", namespace: ns.name })).status?.disruptionsAllowed === 0);
+            await assert.rejects(evict(second.metadata!.name!), (err: { code?: number; body?: string }) => {
+                assert.strictEqual(err.code, 429, String(err.body));
+                assert.match(String(err.body), /disruption budget/);
+                return true;
+            });
+        } finally {
+            await cordon(false);
+        }
     });
 
     it("deleting the stack's objects, as pulumi destroy does, leaves nothing behind", async () => {
