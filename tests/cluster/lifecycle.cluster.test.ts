@@ -76,7 +76,8 @@ describe("cluster: updates, scaling and deletion", function () {
             const podsBefore = await uids(ns);
             const after = (await ns.render({ stack: "dev", set: { replicas: "2", adminPassword: "First-Password-111", ...set } })).objects;
             const seen = await duringRollout(ns, selector, () => ns.up(after, before));
-            assert.deepStrictEqual(seen, { minReady: 2, maxPods: 3 }, "never fewer than 2 ready, at most one extra pod");
+            // Sampled every 100 ms: never fewer than the 2 replicas ready, never more than one extra pod.
+            assert.ok(seen.minReady >= 2 && seen.maxPods <= 3, JSON.stringify(seen));
             const podsAfter = await uids(ns);
             assert.strictEqual(podsAfter.size, 2);
             assert.deepStrictEqual([...podsAfter].filter((u) => podsBefore.has(u)), [], "no pod of the old template is left");
