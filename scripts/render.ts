@@ -13,6 +13,7 @@ import { runProgram } from "../components/stack";
 import { Settings, configSource, parseSettings } from "../settings/settings";
 import { ProblemsError } from "../settings/problems";
 import { checkJson, parseConfigPath, pathValue, setAtPath } from "./configPath";
+import { readFlags } from "./cliFlags";
 import { writeOut } from "./renderOut";
 import { MockOptions, Recorder, runMocked } from "./mockRuntime";
 
@@ -228,29 +229,15 @@ one file per object into DIR (--out). Messages go to standard error.
 Use npm run -s (or --silent): without it npm prints its own banner on standard output.`;
 
 export function parseArgs(argv: string[]): CliArgs {
+    const flags = readFlags(argv, USAGE, { values: ["--stack", "--out"], repeated: ["--set"], switches: ["--include-secrets"] });
+    if (flags.help) return { options: {}, help: true };
     const set: Record<string, string> = {};
-    let stack: string | undefined;
-    let out: string | undefined;
-    let includeSecrets = false;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
-            return v;
-        };
-        if (arg === "--help" || arg === "-h") return { options: {}, help: true };
-        if (arg === "--stack") stack = value();
-        else if (arg === "--out") out = value();
-        else if (arg === "--include-secrets") includeSecrets = true;
-        else if (arg === "--set") {
-            const pair = value();
-            const eq = pair.indexOf("=");
-            if (eq <= 0) throw new Error(`--set takes key=value, not '${pair}'\n${USAGE}`);
-            set[pair.slice(0, eq)] = pair.slice(eq + 1);
-        } else throw new Error(`unknown argument '${arg}'\n${USAGE}`);
+    for (const pair of flags.repeated["--set"] ?? []) {
+        const eq = pair.indexOf("=");
+        if (eq <= 0) throw new Error(`--set takes key=value, not '${pair}'\n${USAGE}`);
+        set[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
-    return { options: { stack, set, includeSecrets }, out };
+    return { options: { stack: flags.values["--stack"], set, includeSecrets: flags.switches.has("--include-secrets") }, out: flags.values["--out"] };
 }
 
 /** Whether npm printed its `> package@version script` banner on our standard output (npm run without --silent). */

@@ -4,6 +4,7 @@
 //   npm run verify -- [--stack NAME] [--wait SECONDS] [--json]
 //
 // Exit code 0: every check holds; 1: a check failed (or --wait ran out); 2: verify could not run.
+import { readFlags } from "./cliFlags";
 import { VerifyOptions, verify } from "./verify/index";
 import { EXIT, exitCode, jsonReport, textReport } from "./verify/report";
 
@@ -12,32 +13,23 @@ const USAGE = "usage: npm run verify -- [--stack NAME] [--wait SECONDS] [--json]
 export interface VerifyArgs {
     readonly options: VerifyOptions;
     readonly json: boolean;
+    readonly help?: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): VerifyArgs {
-    let stack: string | undefined;
-    let waitSeconds = 0;
-    let json = false;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
-            return v;
-        };
-        if (arg === "--stack") stack = value();
-        else if (arg === "--wait") {
-            const raw = value();
-            waitSeconds = Number(raw);
-            if (!/^\d+$/.test(raw)) throw new Error(`--wait takes whole seconds (0 or more), not '${raw}'\n${USAGE}`);
-        } else if (arg === "--json") json = true;
-        else throw new Error(`unknown argument '${arg}'\n${USAGE}`);
-    }
-    return { options: { stack: stack ?? process.env.PULUMI_STACK, waitSeconds }, json };
+    const flags = readFlags(argv, USAGE, { values: ["--stack", "--wait"], switches: ["--json"] });
+    if (flags.help) return { options: {}, json: false, help: true };
+    const wait = flags.values["--wait"] ?? "0";
+    if (!/^\d+$/.test(wait)) throw new Error(`--wait takes whole seconds (0 or more), not '${wait}'\n${USAGE}`);
+    return { options: { stack: flags.values["--stack"] ?? process.env.PULUMI_STACK, waitSeconds: Number(wait) }, json: flags.switches.has("--json") };
 }
 
 async function main(argv: string[]): Promise<number> {
-    const { options, json } = parseArgs(argv);
+    const { options, json, help } = parseArgs(argv);
+    if (help) {
+        process.stdout.write(`${USAGE}\n`);
+        return EXIT.ok;
+    }
     const progress = (line: string) => process.stderr.write(`${line}\n`);
     const result = await verify({ ...options, progress });
     process.stdout.write(json ? jsonReport(result) : textReport(result));

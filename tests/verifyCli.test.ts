@@ -130,6 +130,12 @@ describe("verify command line", () => {
         assert.throws(() => parseArgs(["--bogus"]), /unknown argument '--bogus'/);
         assert.deepStrictEqual(parseArgs(["--stack", "prod", "--wait", "60", "--json"]), { options: { stack: "prod", waitSeconds: 60 }, json: true });
     });
+
+    it("prints the usage and exits 0 with --help", async () => {
+        const run = await runCli(["--help"], "/nonexistent");
+        assert.strictEqual(run.code, 0, run.stderr);
+        assert.match(run.stdout, /^usage: npm run verify -- \[--stack NAME\] \[--wait SECONDS\] \[--json\]/);
+    });
 });
 
 describe("verify's Kubernetes client (kube.ts) against an API server", () => {
