@@ -52,3 +52,16 @@ describe("README examples", () => {
         }
     });
 });
+
+describe("README: the Node.js support statement", () => {
+    it("says what package.json's engines and .nvmrc say, and the Node.js running the tests meets it", () => {
+        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+        const stated = /\*\*Node\.js (\d+)\.(\d+) or later\*\*/.exec(readme);
+        assert.ok(stated, "README states a minimum Node.js version");
+        const engines = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).engines.node;
+        assert.strictEqual(engines, `>=${stated[1]}.${stated[2]}`);
+        assert.strictEqual(fs.readFileSync(path.join(PROJECT_DIR, ".nvmrc"), "utf8").trim(), stated[1]);
+        const [major, minor] = process.versions.node.split(".").map(Number);
+        assert.ok(major > Number(stated[1]) || (major === Number(stated[1]) && minor >= Number(stated[2])), `running ${process.versions.node}`);
+    });
+});
