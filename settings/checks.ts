@@ -67,10 +67,20 @@ export const positiveNumber: Check<number> = (v) => {
 export const bool: Check<boolean> = (v) =>
     v === true || v === "true" ? true : v === false || v === "false" ? false : new Invalid("is not true or false");
 
+/**
+ * Text as `pulumi config set --path` may store it: the CLI keeps true/false and whole numbers typed,
+ * so `--path registry.username 12345` arrives as a number. Those are taken as the text that was typed.
+ */
+export function asText(v: unknown): string | undefined {
+    return typeof v === "string" ? v : typeof v === "boolean" || (typeof v === "number" && Number.isSafeInteger(v)) ? String(v) : undefined;
+}
+
 export const pattern =
     (re: RegExp, max: number, what: string): Check<string> =>
-    (v) =>
-        typeof v === "string" && v.length <= max && re.test(v) ? v : new Invalid(`is not ${what}`);
+    (v) => {
+        const text = asText(v);
+        return text !== undefined && text.length <= max && re.test(text) ? text : new Invalid(`is not ${what}`);
+    };
 
 export const dns1035 = (max: number): Check<string> =>
     pattern(DNS_1035_LABEL, max, `a DNS-1035 label of at most ${max} characters (lower-case letters, digits and '-', starting with a letter)`);
@@ -102,8 +112,8 @@ export const cidrList = listOf(cidr, "CIDR ranges such as 203.0.113.0/24");
 export const nameList = listOf((s) => typeof s === "string" && s.trim() !== "", "names (non-empty strings)");
 
 export const stringMap: Check<Record<string, string>> = (v) =>
-    isPlainObject(v) && Object.values(v).every((x) => typeof x === "string")
-        ? (v as Record<string, string>)
+    isPlainObject(v) && Object.values(v).every((x) => asText(x) !== undefined)
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asText(x)!]))
         : new Invalid("is not a map of strings to strings");
 
 export function parseJson(text: string): unknown {

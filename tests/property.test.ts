@@ -582,7 +582,7 @@ const BREAKERS: readonly Breaker[] = [
             ),
     ],
     onField("loadBalancer", "sourceRanges", pick([["10.0.0.0/33"], ["10.0.0.0"], "10.0.0.0/8", ["::/129"], [1]])),
-    onField("loadBalancer", "annotations", pick([{ a: 1 }, ["a"], "a=b"])),
+    onField("loadBalancer", "annotations", pick([{ a: { b: "c" } }, { a: null }, ["a"], "a=b"])),
     onField("loadBalancer", "timeoutSeconds", pick([-5, "soon", 1.5])),
     onField("loadBalancer", "timeout", pick([5])),
     onService("services.<s>.port", pick([0, 70000, -1, "80a", 1.5, "eighty", null]), (s, n, _x, v) => ((s.port = v), [`services.${n}.port`])),
@@ -656,7 +656,7 @@ const BREAKERS: readonly Breaker[] = [
     }),
     onFrontend("services.<s>.frontend.type", pick(["Nodeport", "ExternalName", "", "Headless"]), (s, n, _x, v) => ((s.frontend = { ...(s.frontend ?? {}), type: v }), [`services.${n}.frontend.type`])),
     onFrontend("services.<s>.frontend.port", pick([0, 70000, "http"]), (s, n, _x, v) => ((s.frontend = { ...(s.frontend ?? {}), port: v }), [`services.${n}.frontend.port`])),
-    onFrontend("services.<s>.frontend.annotations", pick([{ a: 1 }, "a=b", ["a"]]), (s, n, _x, v) => ((s.frontend = { ...(s.frontend ?? {}), annotations: v }), [`services.${n}.frontend.annotations`])),
+    onFrontend("services.<s>.frontend.annotations", pick([{ a: ["b"] }, "a=b", ["a"]]), (s, n, _x, v) => ((s.frontend = { ...(s.frontend ?? {}), annotations: v }), [`services.${n}.frontend.annotations`])),
     onFrontend("services.<s>.frontend.<unknown field>", pick(["targetPort", "Type", "externalIPs"]), (s, n, _x, v) => ((s.frontend = { ...(s.frontend ?? {}), [v]: 1 }), [`services.${n}.frontend.${v}`])),
     onFrontend("services.<s>.frontend (not an object)", pick(["yes", "[]", 1]), (s, n, _x, v) => ((s.frontend = v), [`services.${n}.frontend`])),
     [
@@ -733,7 +733,7 @@ const BREAKERS: readonly Breaker[] = [
         "adminService.nodePorts.webui (out of range)",
         (c) => pick([0, 70000, "x"]).map((p) => mutate(c, (x) => ((x.adminService = { ...(x.adminService ?? {}), type: "NodePort", nodePorts: { webui: p } }), ["adminService.nodePorts.webui"]))),
     ],
-    onField("adminService", "annotations", pick([{ a: 1 }, "a=b"]), { type: "NodePort" }),
+    onField("adminService", "annotations", pick([{ a: { b: 1 } }, "a=b"]), { type: "NodePort" }),
     onField("adminService", "ports", pick([[9090]]), { type: "NodePort" }),
     onField("networkPolicy", "enabled", pick(["maybe", 1])),
     onField("networkPolicy", "adminCidrs", pick([["10.0.0.0/40"], "10.0.0.0/8", ["example.com"]])),
@@ -748,7 +748,7 @@ const BREAKERS: readonly Breaker[] = [
                 mutate(c, (x) => ((x.resources = { ...(x.resources ?? {}), [side]: v }), [`resources.${side}`])),
             ),
     ],
-    onKey("nodeSelector", pick([{ "bad key!": "x" }, { a: 1 }, "disk=ssd"])),
+    onKey("nodeSelector", pick([{ "bad key!": "x" }, { a: [1] }, "disk=ssd"])),
     [
         "tolerations[<i>].<field>",
         (c) =>
@@ -776,7 +776,7 @@ const BREAKERS: readonly Breaker[] = [
                 mutate(c, (x) => ((x.extraEnv = { ...(x.extraEnv ?? {}), [name]: "x" }), [`extraEnv.${name}`])),
             ),
     ],
-    onKey("extraEnv", pick([{ X: 1 }, "X=1"]), "extraEnv (not a map of strings)"),
+    onKey("extraEnv", pick([{ X: { Y: "1" } }, { X: null }, "X=1"]), "extraEnv (not a map of strings)"),
     [
         "availability.maxUnavailable (every replica)",
         (c) =>

@@ -149,3 +149,16 @@ describe("npm run render, as a user runs it", function () {
         });
     });
 });
+
+describe("settings set field by field, as the CLI stores them", () => {
+    it("take a whole number or true/false the CLI stored typed as the text that was typed (annotations, user names)", async () => {
+        const r = await render({
+            stack: "dev",
+            set: { exposure: "LoadBalancer", 'loadBalancer.annotations["service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout"]': "60", "registry.username": "12345", "registry.server": "r.example.com", registryPassword: "token-token-1" },
+            includeSecrets: true,
+        });
+        assert.strictEqual(find(r.objects, "Service", "vtm-services").metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout"], "60");
+        const pull = findByPrefix(r.objects, "Secret", "vtm-registry-credentials");
+        assert.strictEqual(JSON.parse(pull.stringData[".dockerconfigjson"]).auths["r.example.com"].username, "12345");
+    });
+});

@@ -202,7 +202,7 @@ describe("settings: bad values", () => {
             "pools.example-pool.serviceName: is required when backend.enabled is false: name the Service whose pods the pool balances over (pulumi config set --path 'pools.example-pool.serviceName' <service>)",
         ],
         ["loadBalancer.sourceRanges", { loadBalancer: '{"sourceRanges": ["10.0.0.0/33"]}' }, `loadBalancer.sourceRanges: ["10.0.0.0/33"] is not a list of CIDR ranges such as 203.0.113.0/24`],
-        ["loadBalancer.annotations", { loadBalancer: '{"annotations": {"a": 1}}' }, `loadBalancer.annotations: {"a":1} is not a map of strings to strings`],
+        ["loadBalancer.annotations", { loadBalancer: '{"annotations": {"a": {"b": 1}}}' }, `loadBalancer.annotations: {"a":{"b":1}} is not a map of strings to strings`],
         ["loadBalancer.timeoutSeconds", { loadBalancer: '{"timeoutSeconds": -5}' }, "loadBalancer.timeoutSeconds: -5 is not a whole number of at least 0"],
         ["documents", { documents: "config/more" }, "documents: 'config/more' is not a list of file or directory paths"],
         ["configMounts (not a list)", { configMounts: '{"name": "x"}' }, `configMounts: '{"name": "x"}' is not a list of {name, type, items} (pulumi config set --path 'configMounts[0].name' <name>)`],
