@@ -9,6 +9,7 @@ import {
 } from "./checks";
 import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH, backendNames, vtmNames } from "./naming";
 import { LICENSING_SECRET_KEYS, LicensingSettings, SecretKey, ownerSecretProblem, parseLicensing } from "./licensing";
+import { closest } from "./names";
 import { ProblemsError } from "./problems";
 import { ProductionSettings, RawProduction, parseProduction } from "./production";
 import { MountSettings, PoolSettings, ServiceSettings, Taken, checkServices, parseMounts, parsePools, parseServices } from "./services";
@@ -128,27 +129,6 @@ export function pulumiConfigSource(): ConfigSource {
 /** Namespaces of configuration this program reads besides its own: the provider's and the engine's. */
 const OTHER_NAMESPACES = ["kubernetes", "pulumi"];
 
-/** The edit distance of two words, for "did you mean". */
-function distance(a: string, b: string): number {
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const next = [i];
-        for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-        row = next;
-    }
-    return row[b.length];
-}
-
-/** The candidate closest to `word`, when it is close enough to be a slip of the keyboard. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-    let best: { name: string; d: number } | undefined;
-    for (const name of candidates) {
-        const d = distance(word, name);
-        if (best === undefined || d < best.d) best = { name, d };
-    }
-    return best !== undefined && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.name : undefined;
-}
-
 /**
  * Keys the program never reads are mistakes: a misspelt key of the project is refused (with the closest
  * key), a key in a namespace nothing reads is warned about, and so is a `kubernetes:` key that the
@@ -160,15 +140,15 @@ function checkKeys(problems: Problems, warnings: string[], src: ConfigSource, re
         const [namespace, key] = [full.slice(0, colon), full.slice(colon + 1)];
         if (namespace === src.project) {
             if (read.has(key)) continue;
-            const near = closest(key, read);
+            const near = closest(key, read)[0];
             problems.push(`${key}: is not a setting of ${src.project}${near === undefined ? "" : ` (did you mean ${near}?)`}; Pulumi.yaml lists every setting`);
         } else if (namespace === "kubernetes") {
             if (read.has(full)) continue;
             const passed = [...read].filter((k) => k.startsWith("kubernetes:"));
-            const near = closest(full, passed);
+            const near = closest(full, passed)[0];
             warnings.push(`${full}: is not passed to the program's Kubernetes provider and does nothing${near === undefined ? "" : ` (did you mean ${near}?)`}; it takes ${passed.map((k) => k.slice("kubernetes:".length)).join(", ")}`);
         } else if (!OTHER_NAMESPACES.includes(namespace)) {
-            const near = closest(namespace, [src.project, ...OTHER_NAMESPACES]);
+            const near = closest(namespace, [src.project, ...OTHER_NAMESPACES])[0];
             warnings.push(`${full}: no part of this program reads the namespace '${namespace}'${near === undefined ? "" : ` (did you mean ${near}:${key}?)`}`);
         }
     }
