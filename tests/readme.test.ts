@@ -2,6 +2,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as semver from "semver";
 import * as yaml from "js-yaml";
 import { PROJECT_DIR, render } from "../scripts/render";
 import { schemaFor } from "../vtm/schemaValidator";
@@ -54,14 +55,28 @@ describe("README examples", () => {
 });
 
 describe("README: the Node.js support statement", () => {
+    const readme = () => fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    const stated = () => {
+        const m = /\*\*Node\.js (\d+)\.(\d+) or later\*\*/.exec(readme());
+        assert.ok(m, "README states a minimum Node.js version");
+        return { major: Number(m[1]), text: `${m[1]}.${m[2]}` };
+    };
+
     it("says what package.json's engines and .nvmrc say, and the Node.js running the tests meets it", () => {
-        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-        const stated = /\*\*Node\.js (\d+)\.(\d+) or later\*\*/.exec(readme);
-        assert.ok(stated, "README states a minimum Node.js version");
         const engines = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).engines.node;
-        assert.strictEqual(engines, `>=${stated[1]}.${stated[2]}`);
-        assert.strictEqual(fs.readFileSync(path.join(PROJECT_DIR, ".nvmrc"), "utf8").trim(), stated[1]);
-        const [major, minor] = process.versions.node.split(".").map(Number);
-        assert.ok(major > Number(stated[1]) || (major === Number(stated[1]) && minor >= Number(stated[2])), `running ${process.versions.node}`);
+        assert.strictEqual(engines, `>=${stated().text}`);
+        const nvmrc = Number(fs.readFileSync(path.join(PROJECT_DIR, ".nvmrc"), "utf8").trim());
+        assert.ok(nvmrc >= stated().major, `.nvmrc ${nvmrc} is older than the README's ${stated().text}`);
+        assert.ok(semver.gte(process.versions.node, `${stated().text}.0`), `running ${process.versions.node}`);
+    });
+
+    it("asks for no older Node.js than any installed package does, so that npm ci prints no EBADENGINE warning", () => {
+        const minimum = `${stated().text}.0`;
+        const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8"));
+        const refusing = Object.entries(lock.packages as Record<string, { engines?: { node?: string } }>)
+            .filter(([where, p]) => where !== "" && typeof p.engines?.node === "string")
+            .filter(([, p]) => !semver.satisfies(minimum, p.engines!.node!) || !semver.satisfies(`${fs.readFileSync(path.join(PROJECT_DIR, ".nvmrc"), "utf8").trim()}.0.0`, p.engines!.node!))
+            .map(([where, p]) => `${where} wants node ${p.engines!.node}`);
+        assert.deepStrictEqual(refusing, []);
     });
 });

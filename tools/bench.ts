@@ -14,7 +14,7 @@ import { loadConfigFiles } from "../vtm/configFiles";
 import { generatedDocuments } from "../vtm/configuration";
 import { CONFIG_DIR } from "../vtm/documents";
 import { DocumentInput, validateDocuments } from "../vtm/validation";
-import { render, stackSettings } from "./render";
+import { render, stackSettings } from "../scripts/render";
 
 const ROOT = path.resolve(__dirname, "..");
 const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
