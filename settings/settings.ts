@@ -67,8 +67,8 @@ export interface Settings extends ProductionSettings {
     readonly configMounts: readonly MountSettings[];
     /** Existing ConfigMaps and Secrets holding data that documents refer to. */
     readonly dataMounts: readonly MountSettings[];
-    /** The highest document version the image's importer understands. */
-    readonly apiVersion: number;
+    /** The image's configuration API version, when set; vtm/releases.ts derives it from the image's tag otherwise. */
+    readonly apiVersion?: number;
     /** The registry password (secret), when the program is to create an image pull Secret. */
     readonly registryPassword?: pulumi.Output<string>;
     /** How the traffic manager is licensed: community edition, a licence key, or a Services Director. */
@@ -294,6 +294,7 @@ export function parseSettings(raw: ConfigSource): Settings {
         );
     }
     const nodeAddr = get("nodeAddress") ?? DEFAULTS.nodeAddress;
+    const apiVersionText = get("apiVersion") ?? DEFAULTS.apiVersion;
     const backend = parseBackend(problems, get("backend"));
     const replicas = run(problems, "replicas", get("replicas"), DEFAULTS.replicas, wholeNumber(1));
     const settings: Settings = {
@@ -314,7 +315,7 @@ export function parseSettings(raw: ConfigSource): Settings {
         documents: run(problems, "documents", get("documents"), DEFAULTS.documents, documentPaths),
         configMounts: parseMounts(problems, "configMounts", get("configMounts")),
         dataMounts: parseMounts(problems, "dataMounts", get("dataMounts")),
-        apiVersion: run(problems, "apiVersion", get("apiVersion"), Number(DEFAULTS.apiVersion), positiveNumber),
+        apiVersion: apiVersionText === "" ? undefined : run(problems, "apiVersion", apiVersionText, undefined, positiveNumber),
         kubernetes: parseKubernetes(problems, src),
         licensing: parseLicensing(problems, get("licensing"), {
             licenseKey: licensingSecret(problems, src, LICENSING_SECRET_KEYS.licenseKey),
