@@ -99,11 +99,26 @@ interface Where {
     readonly object?: string;
 }
 
-/** The last document to set a field of an object, with the field's place in the walk (worked out only for a finding). */
-interface Setter {
-    readonly value: unknown;
-    readonly source: string;
-    readonly seq: () => number;
+/** Where an object is in its document: its walk positions are worked out from this only for a finding. */
+interface ObjectPlace {
+    readonly places: Places;
+    readonly pointer: readonly (string | number)[];
+}
+
+/** The last document to set a field of an object (`content`, or a group's field), with the field's place in the walk. */
+class Setter {
+    constructor(
+        readonly value: unknown,
+        readonly source: string,
+        private readonly object: ObjectPlace,
+        private readonly group: string,
+        private readonly field?: string,
+    ) {}
+
+    seq(): number {
+        const inObject = this.field === undefined ? [this.group] : ["properties", this.group, this.field];
+        return this.object.places.of([...this.object.pointer, ...inObject]);
+    }
 }
 
 /** One object as the importer sees it after layering every document that names it. */
@@ -303,11 +318,18 @@ function checkNames(run: Run, input: DocumentInput, section: string, places: Pla
         if (earlier !== undefined) run.error(at, undefined, `is defined twice in this document (${section}[${earlier}] and [${i}])`, places.of([...pointer, i]));
         else firstIndex.set(name, i);
         const entry = run.merged(section, name, input.source, () => places.end([...pointer, i]));
-        const set = (field: (string | number)[], value: unknown) => entry.fields.set(fieldPath(field), { value, source: input.source, seq: () => places.of([...pointer, i, ...field]) });
-        if (Object.hasOwn(item, "content")) set(["content"], item.content);
-        if (!isMap(item.properties)) return;
-        for (const [group, fields] of Object.entries(item.properties)) {
-            if (isMap(fields)) for (const [field, value] of Object.entries(fields)) set(["properties", group, field], value);
+        // Thousands of objects a render: one place per object, the field's walk position worked out only on a finding.
+        const object: ObjectPlace = { places, pointer: [...pointer, i] };
+        const source = input.source;
+        if (Object.hasOwn(item, "content")) entry.fields.set("content", new Setter(item.content, source, object, "content"));
+        const properties = item.properties;
+        if (!isMap(properties)) return;
+        for (const group in properties) {
+            const fields = properties[group];
+            if (!Object.hasOwn(properties, group) || !isMap(fields)) continue;
+            for (const field in fields) {
+                if (Object.hasOwn(fields, field)) entry.fields.set(`properties.${group}.${field}`, new Setter(fields[field], source, object, group, field));
+            }
         }
     });
 }
@@ -326,13 +348,14 @@ function walkRefs(run: Run, input: DocumentInput, pointer: (string | number)[], 
     }
     ancestors.add(value); // YAML aliases can make cycles
     // One pointer, extended and cut back on the way: a document of thousands of values makes no copies.
-    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-    for (const [key, v] of entries) {
-        if (typeof v !== "object" || v === null) continue;
+    const visit = (key: string | number, v: unknown) => {
+        if (typeof v !== "object" || v === null) return;
         pointer.push(key);
         walkRefs(run, input, pointer, v, seq, schema, ancestors);
         pointer.pop();
-    }
+    };
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) visit(i, value[i]);
+    else for (const key in value) if (Object.hasOwn(value, key)) visit(key, (value as Record<string, unknown>)[key]);
     ancestors.delete(value);
 }
 
