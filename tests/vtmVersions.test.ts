@@ -154,20 +154,25 @@ describe("vTM versions: the shipped documents", () => {
 });
 
 describe("vTM versions: a process loads only the schemas its documents use", () => {
-    /** The schema versions a fresh process has loaded after each render of the dev stack, in turn (one process: what is loaded adds up). */
-    function loadedAfter(renders: readonly { set: Record<string, string>; configDir: string }[]): number[][] {
+    /**
+     * The schema versions a fresh process has loaded after planning each stack's configuration in turn
+     * (settings read, documents generated, loaded and validated, as `pulumi up` does before registering
+     * anything). One process, so what is loaded adds up; modules are loaded before the first plan.
+     */
+    function loadedAfter(plans: readonly { config: Record<string, string>; configDir: string }[]): number[][] {
         const script =
-            "const { render } = require('./scripts/render'); const v = require('./vtm/schemaValidator');" +
-            `(async () => { for (const r of ${JSON.stringify(renders)}) { await render({ stack: 'dev', ...r }); console.log(JSON.stringify(v.loadedSchemaVersions())); } })().catch((e) => { console.error(e.message); process.exit(1); });`;
+            "const { configSource, parseSettings } = require('./settings/settings'); const { planConfiguration } = require('./vtm/configuration'); const v = require('./vtm/schemaValidator');" +
+            "const prefixed = (c) => Object.fromEntries(Object.entries({ eula: 'accept', ...c }).map(([k, x]) => ['vtm-kubernetes:' + k, x]));" +
+            `console.log(JSON.stringify(v.loadedSchemaVersions())); for (const p of ${JSON.stringify(plans)}) { planConfiguration(parseSettings(configSource('vtm-kubernetes', prefixed(p.config), () => false)), p.configDir); console.log(JSON.stringify(v.loadedSchemaVersions())); }`;
         const run = spawnSync(process.execPath, ["-r", "sucrase/register/ts", "-e", script], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(run.status, 0, run.stderr);
         return run.stdout.trim().split("\n").filter((l) => l.startsWith("[")).map((l) => JSON.parse(l));
     }
 
-    it("loads 6.2 alone for a 19.1 stack, 8.3 alone for a 22.x one, and 6.2 beside it once a 22.x stack has a 6.2 document", () => {
-        assert.deepStrictEqual(loadedAfter([{ set: {}, configDir: CONFIG_DIR }]), [[6.2]]);
+    it("loads none on start, 8.3 alone for a 22.x stack, 6.2 beside it once the stack has a 6.2 document; 6.2 alone for a 19.1 stack", () => {
         const old = configWith({ "documents/50-old.yaml": "version: 6.2\npools: []\n" });
         const image = { image: "pulsesecure/vtm:22.7R2" };
-        assert.deepStrictEqual(loadedAfter([{ set: image, configDir: CONFIG_DIR }, { set: image, configDir: old }]), [[8.3], [6.2, 8.3]]);
+        assert.deepStrictEqual(loadedAfter([{ config: image, configDir: CONFIG_DIR }, { config: image, configDir: old }]), [[], [8.3], [6.2, 8.3]]);
+        assert.deepStrictEqual(loadedAfter([{ config: {}, configDir: CONFIG_DIR }]), [[], [6.2]]);
     });
 });
