@@ -29,10 +29,10 @@ const vs = (version: number, properties: Record<string, unknown>) => ({ version,
 describe("vTM versions: the image's API version", () => {
     it("follows from the tag where it names a release of the table, whatever the registry or suffix", () => {
         assert.deepStrictEqual(
-            ["pulsesecure/vtm:18.2", "pulsesecure/vtm:18.3", "pulsesecure/vtm:19.1", "registry.example.com:5000/team/vtm:19.2", "pulsesecure/vtm:21.1", "pulsesecure/vtm:21.4r1", "pulsesecure/vtm:22.7R2", "pulsesecure/vtm:22.1@sha256:" + "0".repeat(64)].map(apiVersionOfImage),
-            [6.0, 6.1, 6.2, 7.0, 8.2, 8.3, 8.3, 8.3],
+            ["pulsesecure/vtm:18.2", "pulsesecure/vtm:18.3", "pulsesecure/vtm:19.1", "registry.example.com:5000/team/vtm:19.2", "pulsesecure/vtm:21.1", "pulsesecure/vtm:21.4r1", "pulsesecure/vtm:22.7R2", "pulsesecure/vtm:22.7R2-fips", "pulsesecure/vtm:22.1@sha256:" + "0".repeat(64)].map(apiVersionOfImage),
+            [6.0, 6.1, 6.2, 7.0, 8.2, 8.3, 8.3, 8.3, 8.3],
         );
-        for (const image of ["pulsesecure/vtm", "pulsesecure/vtm:latest", "registry.example.com:5000/vtm", `pulsesecure/vtm@sha256:${"1".repeat(64)}`, "pulsesecure/vtm:17.2", "pulsesecure/vtm:99.1"]) {
+        for (const image of ["pulsesecure/vtm", "pulsesecure/vtm:latest", "registry.example.com:5000/vtm", `pulsesecure/vtm@sha256:${"1".repeat(64)}`, "pulsesecure/vtm:17.2", "pulsesecure/vtm:99.1", "pulsesecure/vtm:latest-22.7", "pulsesecure/vtm:22"]) {
             assert.strictEqual(apiVersionOfImage(image), undefined, image);
         }
         assert.strictEqual(releaseOfImage("pulsesecure/vtm:22.7R2"), "22.7");

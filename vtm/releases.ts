@@ -30,8 +30,8 @@ export function releaseOfImage(image: string): string | undefined {
     const slash = name.lastIndexOf("/");
     const colon = name.lastIndexOf(":");
     if (colon <= slash) return undefined; // no tag: the registry's port, or nothing
-    // 19.1, 21.4r1, 22.7R2, 22.2-fips: the release is the first two numbers.
-    return /^(\d+)\.(\d+)(?:[rR]\d+|[-_.][\w.-]*)?$/.exec(name.slice(colon + 1))?.slice(1, 3).join(".");
+    // 19.1, 21.4r1, 22.7R2, 22.7R2-fips, 19.1.2: the release is the first two numbers.
+    return /^(\d+)\.(\d+)(?:[rR]\d+)?(?:[-_.][\w.-]*)?$/.exec(name.slice(colon + 1))?.slice(1, 3).join(".");
 }
 
 /** The table's row for a release: its own, or its major line's ("22.x"). */
