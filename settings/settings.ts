@@ -112,9 +112,15 @@ export class ConfigError extends ProblemsError {
     }
 }
 
+/**
+ * Problems a later room finds in the settings (the image's API version, from vtm/'s table of releases),
+ * given the settings and the problems found so far, so that one error still lists every problem.
+ */
+export type MoreChecks = (settings: Settings, problems: readonly string[]) => readonly string[];
+
 /** Reads the stack configuration of the running program. */
-export function readSettings(): Settings {
-    return parseSettings(pulumiConfigSource());
+export function readSettings(more?: MoreChecks): Settings {
+    return parseSettings(pulumiConfigSource(), more);
 }
 
 export function pulumiConfigSource(): ConfigSource {
@@ -281,7 +287,7 @@ const PRODUCTION_KEYS: readonly (keyof RawProduction)[] = [
 ];
 
 /** Turns raw configuration into Settings, or throws one ConfigError listing every problem. */
-export function parseSettings(raw: ConfigSource): Settings {
+export function parseSettings(raw: ConfigSource, more?: MoreChecks): Settings {
     const problems: Problems = [];
     const warnings: string[] = [];
     const { source: src, read } = recording(raw);
@@ -335,6 +341,7 @@ export function parseSettings(raw: ConfigSource): Settings {
     }
     checkServices(problems, settings.services, vtmNames(settings.name), checkNames(problems, settings));
     checkKeys(problems, warnings, raw, read);
+    if (more !== undefined) problems.push(...more(settings, problems));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }

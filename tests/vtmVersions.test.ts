@@ -61,6 +61,9 @@ describe("vTM versions: the image's API version", () => {
         assert.deepStrictEqual(refused.recorder.resources, []);
         const digest = await renderRefused({ image: `pulsesecure/vtm@sha256:${"2".repeat(64)}` });
         assert.match(digest.message, /image: 'pulsesecure\/vtm@sha256:2+…' \(\d+ characters\): its tag names no vTM release/);
+        // With the other settings' problems, in one error.
+        const both = await renderRefused({ image: "pulsesecure/vtm:latest", replicas: "0" });
+        assert.match(both.message, /^Invalid stack configuration \(2 problems;[^]*replicas: [^]*image: 'pulsesecure\/vtm:latest': its tag names no vTM release/);
         const r = await renderDev({ image: "pulsesecure/vtm:latest", apiVersion: "8.3" });
         for (const [key, doc] of Object.entries(watchedDocuments(r.objects))) assert.strictEqual(doc.version, 8.3, key);
     });

@@ -252,6 +252,13 @@ export interface ConfigurationPlan {
     readonly apiVersion: number;
 }
 
+/** The problem with the image's API version, unless the image or apiVersion setting is refused already (for readSettings). */
+export function apiVersionProblems(settings: Pick<Settings, "image" | "apiVersion">, problems: readonly string[]): string[] {
+    if (problems.some((p) => p.startsWith("image:") || p.startsWith("apiVersion:"))) return [];
+    const found = imageApiVersion(settings.image, settings.apiVersion);
+    return "problem" in found ? [found.problem] : [];
+}
+
 /** The image's API version (its tag or the apiVersion setting); throws ConfigError naming the key when neither gives one. */
 export function stackApiVersion(settings: Pick<Settings, "image" | "apiVersion">): number {
     const found = imageApiVersion(settings.image, settings.apiVersion);
