@@ -826,7 +826,7 @@ const BREAKERS: readonly Breaker[] = [
     ],
     [
         "imageDigest (image has a digest)",
-        (c) => text(HEX, 64, 64).map((h) => mutate(c, (x) => ((x.image = `registry.example.com/vtm@sha256:${h}`), (x.imageDigest = `sha256:${h}`), ["imageDigest"]))),
+        (c) => text(HEX, 64, 64).map((h) => mutate(c, (x) => ((x.image = `registry.example.com/vtm@sha256:${h}`), (x.imageDigest = `sha256:${h}`), (x.apiVersion ??= "6.2"), ["imageDigest"]))),
     ],
     [
         "adminPasswordRotation (with adminPassword)",
@@ -860,7 +860,7 @@ const BREAKERS: readonly Breaker[] = [
                 }),
             ),
     ],
-    onKey("apiVersion", pick(["latest", "0", "-1", "v6.2", ""])),
+    onKey("apiVersion", pick(["latest", "0", "-1", "v6.2", " "])),
     onKey("configMounts", pick(['{"name": "x"}', "x"]), "configMounts (not a list)"),
     [
         "configMounts/dataMounts[0].<field>",
