@@ -13,7 +13,7 @@ import { vtmNames } from "../settings/naming";
 import { ClusterFacts, observeCluster } from "./prerequisites";
 import { KubernetesSettings, Settings, readSettings } from "../settings/settings";
 import { settingWarnings } from "../settings/warnings";
-import { planConfiguration } from "../vtm/configuration";
+import { apiVersionProblems, planConfiguration } from "../vtm/configuration";
 
 export interface StackOptions {
     /** Where the configuration documents, rules and data are. @default config/ */
@@ -46,7 +46,8 @@ export function kubernetesProvider(settings: Settings): k8s.Provider {
 
 /** The program as `pulumi up` runs it (index.ts) and `npm run render` runs it under mocks. */
 export async function runProgram(options: ProgramOptions = {}): Promise<StackOutputs> {
-    const settings = readSettings();
+    // The image's API version is checked with the settings, so that one error lists every problem.
+    const settings = readSettings(apiVersionProblems);
     const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));
     // Checked before the cluster is asked anything: bad settings or documents stop here.
     const plan = planConfiguration(settings, options.configDir);

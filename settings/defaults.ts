@@ -48,8 +48,8 @@ export const DEFAULTS = {
     service: { protocol: "http" },
     /** More configuration documents: files or directories, relative to the project directory. */
     documents: [] as readonly string[],
-    /** The REST API version of the default image's configuration importer (6.2 for vTM 19.1); a string, as Pulumi.yaml has no number type. */
-    apiVersion: "6.2",
+    /** The image's configuration API version; empty: from the image's tag (vtm/releases.yaml). A string, as Pulumi.yaml has no number type. */
+    apiVersion: "",
     configMounts: [] as readonly unknown[],
     dataMounts: [] as readonly unknown[],
     adminService: {

@@ -67,8 +67,8 @@ export interface Settings extends ProductionSettings {
     readonly configMounts: readonly MountSettings[];
     /** Existing ConfigMaps and Secrets holding data that documents refer to. */
     readonly dataMounts: readonly MountSettings[];
-    /** The highest document version the image's importer understands. */
-    readonly apiVersion: number;
+    /** The image's configuration API version, when set; vtm/releases.ts derives it from the image's tag otherwise. */
+    readonly apiVersion?: number;
     /** The registry password (secret), when the program is to create an image pull Secret. */
     readonly registryPassword?: pulumi.Output<string>;
     /** How the traffic manager is licensed: community edition, a licence key, or a Services Director. */
@@ -112,9 +112,15 @@ export class ConfigError extends ProblemsError {
     }
 }
 
+/**
+ * Problems a later room finds in the settings (the image's API version, from vtm/'s table of releases),
+ * given the settings and the problems found so far, so that one error still lists every problem.
+ */
+export type MoreChecks = (settings: Settings, problems: readonly string[]) => readonly string[];
+
 /** Reads the stack configuration of the running program. */
-export function readSettings(): Settings {
-    return parseSettings(pulumiConfigSource());
+export function readSettings(more?: MoreChecks): Settings {
+    return parseSettings(pulumiConfigSource(), more);
 }
 
 export function pulumiConfigSource(): ConfigSource {
@@ -281,7 +287,7 @@ const PRODUCTION_KEYS: readonly (keyof RawProduction)[] = [
 ];
 
 /** Turns raw configuration into Settings, or throws one ConfigError listing every problem. */
-export function parseSettings(raw: ConfigSource): Settings {
+export function parseSettings(raw: ConfigSource, more?: MoreChecks): Settings {
     const problems: Problems = [];
     const warnings: string[] = [];
     const { source: src, read } = recording(raw);
@@ -294,6 +300,7 @@ export function parseSettings(raw: ConfigSource): Settings {
         );
     }
     const nodeAddr = get("nodeAddress") ?? DEFAULTS.nodeAddress;
+    const apiVersionText = get("apiVersion") ?? DEFAULTS.apiVersion;
     const backend = parseBackend(problems, get("backend"));
     const replicas = run(problems, "replicas", get("replicas"), DEFAULTS.replicas, wholeNumber(1));
     const settings: Settings = {
@@ -314,7 +321,7 @@ export function parseSettings(raw: ConfigSource): Settings {
         documents: run(problems, "documents", get("documents"), DEFAULTS.documents, documentPaths),
         configMounts: parseMounts(problems, "configMounts", get("configMounts")),
         dataMounts: parseMounts(problems, "dataMounts", get("dataMounts")),
-        apiVersion: run(problems, "apiVersion", get("apiVersion"), Number(DEFAULTS.apiVersion), positiveNumber),
+        apiVersion: apiVersionText === "" ? undefined : run(problems, "apiVersion", apiVersionText, undefined, positiveNumber),
         kubernetes: parseKubernetes(problems, src),
         licensing: parseLicensing(problems, get("licensing"), {
             licenseKey: licensingSecret(problems, src, LICENSING_SECRET_KEYS.licenseKey),
@@ -334,6 +341,7 @@ export function parseSettings(raw: ConfigSource): Settings {
     }
     checkServices(problems, settings.services, vtmNames(settings.name), checkNames(problems, settings));
     checkKeys(problems, warnings, raw, read);
+    if (more !== undefined) problems.push(...more(settings, problems));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }

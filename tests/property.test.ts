@@ -15,6 +15,7 @@ import * as k8sModels from "@kubernetes/client-node";
 import { Recorder } from "../scripts/mockRuntime";
 import { RenderResult, render } from "../scripts/render";
 import { KubeObject, renderDev, unknownFields, validateSchema } from "./helpers";
+import { apiVersionOfImage } from "../vtm/releases";
 
 // ---------------------------------------------------------------------------------------------------
 // What the README documents
@@ -151,7 +152,7 @@ const cidrs = (min: number) => fc.array(cidr, { minLength: min, maxLength: 3 });
 const port = fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.constantFrom(1, 53, 80, 443, 8080, 8443, 9070, 9090, 19999, 65535));
 const nodePort = fc.integer({ min: 30000, max: 32767 });
 const image = fc.oneof(
-    fc.constantFrom("pulsesecure/vtm:19.1", "registry.example.com:5000/team/vtm:19.1-r2", "vtm", `localhost/vtm@sha256:${"0".repeat(64)}`),
+    fc.constantFrom("pulsesecure/vtm:19.1", "registry.example.com:5000/team/vtm:19.1-r2", "pulsesecure/vtm:22.7R2", "pulsesecure/vtm:18.2", "vtm", `localhost/vtm@sha256:${"0".repeat(64)}`),
     fc.tuple(subdomain, dns1123(20), text(ALNUM + "._-", 1, 20)).map(([host, repo, tag]) => `${host}/${repo}:${tag}`),
 );
 /** Passwords: any printable text, Unicode included. */
@@ -389,6 +390,10 @@ function makeValid(raw: Cfg): Cfg {
     if (c.registryPassword !== undefined && c.registry === undefined) delete c.registryPassword;
     if (c.imageDigest !== undefined && String(c.image ?? "").includes("@")) delete c.imageDigest;
     if (c.adminPassword !== undefined) delete c.adminPasswordRotation;
+    // apiVersion is needed for a tag the releases table does not know, and may not exceed a known tag's.
+    const fromTag = apiVersionOfImage(String(c.image ?? "pulsesecure/vtm:19.1"));
+    if (fromTag === undefined) c.apiVersion ??= "8.3";
+    else if (c.apiVersion !== undefined && Number(c.apiVersion) > fromTag) delete c.apiVersion;
     c.eula = "accept";
     return c;
 }
@@ -812,8 +817,16 @@ const BREAKERS: readonly Breaker[] = [
     onField("registry", "email", pick(["not-an-email", "a@b c"])),
     onKey("imageDigest", fc.oneof(pick(["sha256:abc", "latest", "sha256:"]), text(HEX, 64, 64).map((h) => `sha512:${h}`), text(HEX, 64, 64).map((h) => `sha256:${h.toUpperCase()}A`))),
     [
+        "image (a tag the releases table does not know, without apiVersion)",
+        (c) => pick(["pulsesecure/vtm:latest", `pulsesecure/vtm@sha256:${"1".repeat(64)}`, "pulsesecure/vtm:99.1"]).map((v) => mutate(c, (x) => ((x.image = v), delete x.apiVersion, delete x.imageDigest, ["image"]))),
+    ],
+    [
+        "apiVersion (newer than the image's tag)",
+        (c) => pick(["7.0", "8.3"]).map((v) => mutate(c, (x) => ((x.image = "pulsesecure/vtm:19.1"), (x.apiVersion = v), ["apiVersion"]))),
+    ],
+    [
         "imageDigest (image has a digest)",
-        (c) => text(HEX, 64, 64).map((h) => mutate(c, (x) => ((x.image = `registry.example.com/vtm@sha256:${h}`), (x.imageDigest = `sha256:${h}`), ["imageDigest"]))),
+        (c) => text(HEX, 64, 64).map((h) => mutate(c, (x) => ((x.image = `registry.example.com/vtm@sha256:${h}`), (x.imageDigest = `sha256:${h}`), (x.apiVersion ??= "6.2"), ["imageDigest"]))),
     ],
     [
         "adminPasswordRotation (with adminPassword)",
@@ -847,7 +860,7 @@ const BREAKERS: readonly Breaker[] = [
                 }),
             ),
     ],
-    onKey("apiVersion", pick(["latest", "0", "-1", "v6.2", ""])),
+    onKey("apiVersion", pick(["latest", "0", "-1", "v6.2", " "])),
     onKey("configMounts", pick(['{"name": "x"}', "x"]), "configMounts (not a list)"),
     [
         "configMounts/dataMounts[0].<field>",

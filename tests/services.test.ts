@@ -2,7 +2,7 @@
 // them with the right protocol, TLS comes from Secrets, and broken references are refused at preview.
 import * as assert from "assert";
 import { RenderResult } from "../scripts/render";
-import { KubeObject, allocatedNodePort, container, find, findAll, outputValue, renderDev, renderRefused, vtmObject, watchedDocuments } from "./helpers";
+import { KubeObject, allocatedNodePort, configWith, container, find, findAll, outputValue, renderDev, renderRefused, vtmObject, watchedDocuments } from "./helpers";
 
 /** The address the simulated cluster's balancers get. */
 const BALANCER = "198.51.100.20";
@@ -272,10 +272,10 @@ describe("services and pools: refused before anything is registered", () => {
 
 describe("services: other settings", () => {
     it("apiVersion sets the generated documents' version, and no document may be newer", async () => {
-        const r = await renderDev({ apiVersion: "7.0" });
+        const r = await renderDev({ image: "pulsesecure/vtm:22.7R2", apiVersion: "7.0" });
         for (const [key, doc] of Object.entries(watchedDocuments(r.objects))) assert.strictEqual(doc.version, 7, key);
-        const refused = await renderRefused({ apiVersion: "6.1" });
-        assert.match(refused.message, /config\/base\/00-vtm-base-config\.yaml: version: 6\.2 is newer than 6\.1, the highest API version the traffic manager image understands/);
+        const refused = await renderRefused({ apiVersion: "6.1" }, { configDir: configWith({ "documents/50-web.yaml": "version: 6.2\npools: []\n" }) });
+        assert.match(refused.message, /config\/documents\/50-web\.yaml: version: 6\.2 is newer than 6\.1, the highest API version the traffic manager image understands/);
         assert.deepStrictEqual(refused.recorder.resources, []);
     });
 

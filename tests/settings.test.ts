@@ -80,7 +80,7 @@ describe("settings: defaults", () => {
                 algorithm: undefined,
             },
         ]);
-        assert.deepStrictEqual([s.documents, s.configMounts, s.dataMounts, s.apiVersion], [[], [], [], 6.2]);
+        assert.deepStrictEqual([s.documents, s.configMounts, s.dataMounts, s.apiVersion], [[], [], [], undefined]);
     });
 
     it("defaults a service's protocol to http and a frontend's fields to nothing", () => {

@@ -115,6 +115,18 @@ describe("verify: a healthy stack", () => {
         }
     });
 
+    it("asks a 22.x stack's objects of the 8.3 REST API, the version the stack deploys", async () => {
+        const w = await world({ set: { image: "pulsesecure/vtm:22.7R2" } });
+        w.standIn.versions = [...w.standIn.versions, "7.0", "7.1", "8.0", "8.1", "8.2", "8.3"];
+        const result = await w.run();
+        assert.strictEqual(result.ok, true, textReport(result));
+        assert.match(only(result, "configuration")[0].summary, /serves API 8\.3; all 6 objects of 5 documents present/);
+        const objects = w.standIn.requests.filter((p) => p.includes("/config/active/"));
+        assert.ok(objects.length >= 6, objects.join(" "));
+        assert.deepStrictEqual(objects.filter((p) => !p.startsWith("/api/tm/8.3/")), []);
+        assert.ok(objects.includes("/api/tm/8.3/config/active/virtual_servers/example-service"), objects.join(" "));
+    });
+
     it("asks for names with spaces URL-encoded, and compares raw rule text with the data file it came from", async () => {
         const configDir = configWith({
             "documents/monitors.yaml": "version: 6.2\nmonitors:\n  - name: Deep Check\n    properties:\n      basic: {type: http, delay: 5}\n      http: {path: /healthz}\n",

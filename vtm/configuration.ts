@@ -10,6 +10,8 @@ import { Settings } from "../settings/settings";
 import { BaseDocuments, loadBaseDocuments } from "./baseDocuments";
 import { ConfigFiles, RuleFile, readConfigFiles } from "./configFiles";
 import { CONFIG_DIR, DocumentError, LoadedDocument } from "./documents";
+import { ConfigError } from "../settings/settings";
+import { imageApiVersion } from "./releases";
 import { Shard, shard } from "./sharding";
 import { Finding, formatFinding, validateDocuments } from "./validation";
 import { DNS_DISCOVERY_PLUGIN, Pool, Rule, ServerKey, VirtualServer, VtmDocument, fileRef } from "./model";
@@ -242,8 +244,31 @@ export function vtmConfig(input: VtmConfigInput): VtmConfig {
     return { configShards, dataShards, tlsSecrets, warnings };
 }
 
+/** What the program deploys to the traffic manager. */
+export interface ConfigurationPlan {
+    readonly base: BaseDocuments;
+    readonly config: VtmConfig;
+    /** The image's configuration API version: the generated and base documents' version, and verify's REST API. */
+    readonly apiVersion: number;
+}
+
+/** The problem with the image's API version, unless the image or apiVersion setting is refused already (for readSettings). */
+export function apiVersionProblems(settings: Pick<Settings, "image" | "apiVersion">, problems: readonly string[]): string[] {
+    if (problems.some((p) => p.startsWith("image:") || p.startsWith("apiVersion:"))) return [];
+    const found = imageApiVersion(settings.image, settings.apiVersion);
+    return "problem" in found ? [found.problem] : [];
+}
+
+/** The image's API version (its tag or the apiVersion setting); throws ConfigError naming the key when neither gives one. */
+export function stackApiVersion(settings: Pick<Settings, "image" | "apiVersion">): number {
+    const found = imageApiVersion(settings.image, settings.apiVersion);
+    if ("problem" in found) throw new ConfigError([found.problem]);
+    return found.apiVersion;
+}
+
 /** Everything the configuration needs, loaded and validated; throws one DocumentError with every problem. */
-export function planConfiguration(settings: Settings, configDir: string = CONFIG_DIR): { base: BaseDocuments; config: VtmConfig } {
+export function planConfiguration(settings: Settings, configDir: string = CONFIG_DIR): ConfigurationPlan {
+    const apiVersion = stackApiVersion(settings);
     const problems: string[] = [];
     const attempt = <T>(load: () => T): T | undefined => {
         try {
@@ -254,7 +279,7 @@ export function planConfiguration(settings: Settings, configDir: string = CONFIG
             return undefined;
         }
     };
-    const base = attempt(() => loadBaseDocuments(configDir));
+    const base = attempt(() => loadBaseDocuments(configDir, apiVersion));
     // A document that cannot be read is reported with the problems of all the others.
     const { files, problems: unread } = readConfigFiles(configDir, settings.documents);
     problems.push(...unread);
@@ -269,10 +294,10 @@ export function planConfiguration(settings: Settings, configDir: string = CONFIG
         dataMounts: settings.dataMounts,
         // A pool without serviceName balances over the example backend's Service.
         backend: backend.enabled ? { serviceName: backendNames(backend.name).service, portName: backend.portName } : undefined,
-        apiVersion: settings.apiVersion,
+        apiVersion,
         licensing: settings.licensing,
         unreadDocuments: unread.length > 0,
     }));
     if (config === undefined || problems.length > 0) throw new DocumentError(problems);
-    return { base, config };
+    return { base, config, apiVersion };
 }

@@ -2,10 +2,10 @@
 // writes and checks, their enums and the names a fresh traffic manager already has. Sources: the
 // vTM Terraform provider and go-vtm for API 6.2, and the upstream Kubernetes deployment's documents.
 
-import { DEFAULTS } from "../settings/defaults";
+import { defaultApiVersion } from "./releases";
 
-/** The REST API version of the default image (pulsesecure/vtm:19.1). */
-export const API_VERSION = Number(DEFAULTS.apiVersion);
+/** The REST API version of the default image (pulsesecure/vtm:19.1 → 6.2), for examples in messages. */
+export const API_VERSION = defaultApiVersion();
 
 /** Virtual-server protocols (properties.basic.protocol). */
 export const VS_PROTOCOLS = [

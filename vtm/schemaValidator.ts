@@ -41,16 +41,40 @@ export interface Location {
 
 /** The schema files there are, by API version. */
 export function schemaVersions(dir = SCHEMA_DIR): number[] {
-    return fs
+    if (dir === SCHEMA_DIR && versionList !== undefined) return versionList;
+    const versions = fs
         .readdirSync(dir)
         .map((f) => /^vtm-(\d+\.\d+)\.schema\.json$/.exec(f)?.[1])
         .filter((v): v is string => v !== undefined)
         .map(Number)
         .sort((a, b) => a - b);
+    if (dir === SCHEMA_DIR) versionList = versions;
+    return versions;
 }
 
 const loaded = new Map<number, VtmSchema>();
 const chosen = new Map<number, VtmSchema>();
+let versionList: number[] | undefined;
+
+/** The API versions whose schema this process has loaded, oldest first: only those its documents use. */
+export function loadedSchemaVersions(): number[] {
+    return [...loaded.keys()].sort((a, b) => a - b);
+}
+
+/** The index of what differs between versions (vtm-versions.json, generated with the schemas), read on first use. */
+let differences: Readonly<Record<string, readonly string[]>> | undefined;
+
+/**
+ * The API versions whose schema has a section ("ssl.admin_cas") or a field of it ("properties.ssl.ca_sites",
+ * a table column as "properties.basic.nodes_table[].node"); empty when every version has it or none does.
+ */
+export function versionsHaving(section: string, field?: string): number[] {
+    differences ??= (JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, VERSIONS_FILE), "utf8")) as { differences: Record<string, string[]> }).differences;
+    return (differences[field === undefined ? section : `${section} ${field}`] ?? []).map(Number);
+}
+
+/** The generated index of the sections and fields that not every version has. */
+export const VERSIONS_FILE = "vtm-versions.json";
 
 /** The schema for an image's API version: its own, else the newest older one (or the oldest), compiled once per process. */
 export function schemaFor(apiVersion: number): VtmSchema {

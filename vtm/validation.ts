@@ -1,13 +1,14 @@
 // Checks vTM configuration documents before any resource is created and returns every problem at once,
 // each naming the document, the section, the object and the field. Each field's type, enum, range,
-// table rows and name is checked by the generated schema of the image's API version (vtm/schema,
-// applied by schemaValidator.ts). What a schema cannot say is here: the version against the image's,
+// table rows and name is checked by the generated schema of the document's own version (vtm/schema,
+// applied by schemaValidator.ts; only the versions the documents use are loaded). What a schema cannot say is here: the version against the image's,
 // names defined twice in a document, fields required once documents are layered in import order,
 // references between objects across all documents, file references against the files the program
 // mounts, and listeners that clash.
 import * as path from "path";
 import { API_VERSION, BUILTIN_DISCOVERY_PLUGINS, BUILTIN_MONITOR_SCRIPTS, BUILTIN_MONITORS, BUILTIN_POOLS, BUILTIN_RULES, VS_PROTOCOLS, transportOf } from "./model";
-import { DocumentOrder, SchemaProblem, VtmSchema, fieldPath, schemaFor } from "./schemaValidator";
+import { DocumentOrder, SchemaProblem, VtmSchema, fieldPath, schemaFor, schemaVersions, versionsHaving } from "./schemaValidator";
+import { versionText } from "./releases";
 import { capped, describe, isMap, show } from "./text";
 
 export interface DocumentInput {
@@ -22,7 +23,7 @@ export interface ValidationContext {
     readonly mountedFiles: ReadonlySet<string>;
     /** Directories (relative to /import, e.g. "data") holding mounts whose keys are unknown before deploy: a fileRef under one that is not in mountedFiles is a WARNING (cannot be checked), not an error. @default [] */
     readonly uncheckedDirs?: readonly string[];
-    /** Highest document `version` the traffic manager image understands. @default API_VERSION (6.2) */
+    /** The image's API version: the highest document `version` it understands. @default API_VERSION (6.2, the default image's) */
     readonly apiVersion?: number;
     /** Documents exist that cannot be read before deploy (mounted ConfigMaps): a reference to an undefined object is then a WARNING, as they may define it. @default false */
     readonly openWorld?: boolean;
@@ -62,17 +63,23 @@ export function formatFinding(finding: Finding): string {
     return parts.join(": ");
 }
 
-// The REST sections of the default image's API, from its schema: flat lists of objects, parents of
-// nested sections (`ssl` → `server_keys`…), and top-level singletons.
-const DEFAULT_SCHEMA = schemaFor(API_VERSION);
-export const FLAT_SECTIONS: readonly string[] = DEFAULT_SCHEMA.sections.filter((s) => !s.includes(".") && DEFAULT_SCHEMA.listSections.has(s));
-export const NESTED_SECTIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-    [...new Set(DEFAULT_SCHEMA.sections.filter((s) => s.includes(".")).map((s) => s.split(".")[0]))].map((p) => [
-        p,
-        DEFAULT_SCHEMA.sections.filter((s) => s.startsWith(`${p}.`)).map((s) => s.slice(p.length + 1)),
-    ]),
-);
-export const SINGLETON_SECTIONS: readonly string[] = DEFAULT_SCHEMA.sections.filter((s) => !s.includes(".") && !DEFAULT_SCHEMA.listSections.has(s));
+/** The REST sections of an API version: flat lists of objects, parents of nested sections (`ssl` → `server_keys`…), and top-level singletons. */
+export interface SectionKinds {
+    readonly flat: readonly string[];
+    readonly nested: Readonly<Record<string, readonly string[]>>;
+    readonly singletons: readonly string[];
+}
+
+/** The sections of an API version's schema (loaded only when asked). */
+export function sectionKinds(apiVersion: number): SectionKinds {
+    const schema = schemaFor(apiVersion);
+    const parents = [...new Set(schema.sections.filter((s) => s.includes(".")).map((s) => s.split(".")[0]))];
+    return {
+        flat: schema.sections.filter((s) => !s.includes(".") && schema.listSections.has(s)),
+        nested: Object.fromEntries(parents.map((p) => [p, schema.sections.filter((s) => s.startsWith(`${p}.`)).map((s) => s.slice(p.length + 1))])),
+        singletons: schema.sections.filter((s) => !s.includes(".") && !schema.listSections.has(s)),
+    };
+}
 
 /** Checks all documents together, as the importer layers them, and returns every finding in document, object and field order. */
 export function validateDocuments(documents: readonly DocumentInput[], context: ValidationContext): Finding[] {
@@ -92,11 +99,26 @@ interface Where {
     readonly object?: string;
 }
 
-/** The last document to set a field of an object, with the field's place in the walk (worked out only for a finding). */
-interface Setter {
-    readonly value: unknown;
-    readonly source: string;
-    readonly seq: () => number;
+/** Where an object is in its document: its walk positions are worked out from this only for a finding. */
+interface ObjectPlace {
+    readonly places: Places;
+    readonly pointer: readonly (string | number)[];
+}
+
+/** The last document to set a field of an object (`content`, or a group's field), with the field's place in the walk. */
+class Setter {
+    constructor(
+        readonly value: unknown,
+        readonly source: string,
+        private readonly object: ObjectPlace,
+        private readonly group: string,
+        private readonly field?: string,
+    ) {}
+
+    seq(): number {
+        const inObject = this.field === undefined ? [this.group] : ["properties", this.group, this.field];
+        return this.object.places.of([...this.object.pointer, ...inObject]);
+    }
 }
 
 /** One object as the importer sees it after layering every document that names it. */
@@ -111,6 +133,7 @@ interface Merged {
 
 class Run {
     readonly apiVersion: number;
+    /** The image's schema: for the layered objects' required fields. */
     readonly schema: VtmSchema;
     readonly mounted: ReadonlySet<string>;
     readonly uncheckedDirs: readonly string[];
@@ -130,7 +153,7 @@ class Run {
         this.uncheckedDirs = (context.uncheckedDirs ?? []).map((d) => path.posix.normalize(d).replace(/\/+$/, ""));
         this.openWorld = context.openWorld ?? false;
         this.reservedListeners = context.reservedListeners ?? [];
-        this.objects = new Map([...this.schema.listSections].map((s) => [s, new Map()]));
+        this.objects = new Map();
     }
 
     error(at: Where, field: string | undefined, message: string, seq: number): void {
@@ -148,6 +171,7 @@ class Run {
 
     /** The merged object of a section, created on its first definition. */
     merged(section: string, name: string, source: string, end: () => number): Merged {
+        if (!this.objects.has(section)) this.objects.set(section, new Map());
         const objects = this.objects.get(section)!;
         const entry = objects.get(name);
         if (entry !== undefined) return entry;
@@ -210,28 +234,33 @@ function checkDocument(run: Run, input: DocumentInput): void {
     if (!isMap(doc)) {
         run.error(at, undefined, `is not a mapping of sections (found ${describe(doc)})`, seq([]));
     } else {
-        checkVersion(run, at, doc.version, () => seq(["version"]));
-        for (const problem of run.schema.validate(doc)) {
+        const version = checkVersion(run, at, doc.version, () => seq(["version"]));
+        const schema = schemaFor(version);
+        for (const problem of schema.validate(doc)) {
             // A missing name is said first, as it is the object's heading; other missing keys after what the object holds.
             const missingName = problem.pointer[problem.pointer.length - 1] === "name" && problem.message.startsWith("is missing: every object");
-            schemaFinding(run, input, problem, seq(missingName ? problem.pointer.slice(0, -1) : problem.pointer));
+            schemaFinding(run, input, schema, version, problem, seq(missingName ? problem.pointer.slice(0, -1) : problem.pointer));
         }
         for (const [key, value] of Object.entries(doc)) {
-            if (run.schema.listSections.has(key)) checkNames(run, input, key, places);
-            else if (isMap(value)) for (const child of Object.keys(value)) if (run.schema.listSections.has(`${key}.${child}`)) checkNames(run, input, `${key}.${child}`, places);
+            if (schema.listSections.has(key)) checkNames(run, input, key, places);
+            else if (isMap(value)) for (const child of Object.keys(value)) if (schema.listSections.has(`${key}.${child}`)) checkNames(run, input, `${key}.${child}`, places);
         }
-        walkRefs(run, input, [], doc, seq);
+        walkRefs(run, input, [], doc, seq, schema);
     }
 }
 
-function checkVersion(run: Run, at: Where, version: unknown, seq: () => number): void {
+/** The document's version, checked against the image's; the version its fields are checked with (the image's when it is wrong). */
+function checkVersion(run: Run, at: Where, version: unknown, seq: () => number): number {
     if (version === undefined) {
-        run.error(at, "version", `is missing: expected an API version number such as ${API_VERSION}`, seq());
+        run.error(at, "version", `is missing: expected an API version number such as ${versionText(run.apiVersion)}`, seq());
     } else if (typeof version !== "number" || !Number.isFinite(version) || version <= 0) {
-        run.error(at, "version", `${show(version)} is not an API version number such as ${API_VERSION}`, seq());
+        run.error(at, "version", `${show(version)} is not an API version number such as ${versionText(run.apiVersion)}`, seq());
     } else if (version > run.apiVersion) {
         run.error(at, "version", `${version} is newer than ${run.apiVersion}, the highest API version the traffic manager image understands`, seq());
+    } else {
+        return version;
     }
+    return run.apiVersion;
 }
 
 /**
@@ -240,16 +269,38 @@ function checkVersion(run: Run, at: Where, version: unknown, seq: () => number):
  * newer than every schema here it may be new, so a warning. A top-level key that is no section is a
  * warning: the importer's envelope, where documents also keep YAML anchors (`x-defaults: &d …`).
  */
-function schemaFinding(run: Run, input: DocumentInput, problem: SchemaProblem, seq: number): void {
-    const place = run.schema.locate(input.document, problem.pointer);
+function schemaFinding(run: Run, input: DocumentInput, schema: VtmSchema, version: number, problem: SchemaProblem, seq: number): void {
+    const place = schema.locate(input.document, problem.pointer);
     const at: Where = { source: input.source, section: place.section, object: place.object };
-    if (problem.kind === "readOnly" || (problem.kind === "unknownSection" && run.apiVersion <= run.schema.version)) {
-        run.warning(at, place.field, problem.message, seq);
-    } else if ((problem.kind === "unknown" || problem.kind === "unknownSection") && run.apiVersion > run.schema.version) {
-        run.warning(at, place.field, `${problem.message}; not in the API ${run.schema.version} schema, the newest here, but the image's API ${run.apiVersion} may have it: not checked`, seq);
+    const unknown = problem.kind === "unknown" || problem.kind === "unknownSection";
+    if (unknown && version > schema.version) {
+        run.warning(at, place.field, `${problem.message}; not in the API ${versionText(schema.version)} schema, the newest here, but API ${version} may have it: not checked`, seq);
+    } else if (problem.kind === "readOnly" || problem.kind === "unknownSection") {
+        run.warning(at, place.field, `${problem.message}${otherVersions(run, version, place.section, place.field)}`, seq);
     } else {
-        run.error(at, place.field, problem.message, seq);
+        run.error(at, place.field, `${problem.message}${unknown ? otherVersions(run, version, place.section, place.field) : ""}`, seq);
     }
+}
+
+/** For a section or field this document's version lacks: the versions that have it ("" when none does). */
+function otherVersions(run: Run, version: number, section: string | undefined, field: string | undefined): string {
+    if (section === undefined) return "";
+    const having = versionsHaving(section, field?.replace(/\[\d+\]/g, "[]"));
+    if (having.length === 0) return "";
+    const newer = having.filter((v) => v > version);
+    if (newer.length === 0) return `; only API ${span(having)} ${having.length === 1 ? "has" : "have"} it, not ${versionText(version)}`;
+    const first = versionText(newer[0]);
+    const image = newer[0] > run.apiVersion ? ` on an image with API ${first} or later (this stack's image has ${versionText(run.apiVersion)})` : "";
+    return `; API ${span(newer)} ${newer.length === 1 ? "has" : "have"} it: write the document as version ${first} or later${image}`;
+}
+
+/** "8.3", "8.0 to 8.3" for a run of the schema versions, else each: "6.0, 6.2". */
+function span(versions: readonly number[]): string {
+    const all = schemaVersions();
+    const [first, last] = [versions[0], versions[versions.length - 1]];
+    const run = all.slice(all.indexOf(first), all.indexOf(last) + 1);
+    if (versions.length > 1 && run.length === versions.length) return `${versionText(first)} to ${versionText(last)}`;
+    return versions.map(versionText).join(", ");
 }
 
 /** A list section: names defined twice in one document, and each named object's fields recorded for layering. */
@@ -267,45 +318,53 @@ function checkNames(run: Run, input: DocumentInput, section: string, places: Pla
         if (earlier !== undefined) run.error(at, undefined, `is defined twice in this document (${section}[${earlier}] and [${i}])`, places.of([...pointer, i]));
         else firstIndex.set(name, i);
         const entry = run.merged(section, name, input.source, () => places.end([...pointer, i]));
-        const set = (field: (string | number)[], value: unknown) => entry.fields.set(fieldPath(field), { value, source: input.source, seq: () => places.of([...pointer, i, ...field]) });
-        if (Object.hasOwn(item, "content")) set(["content"], item.content);
-        if (!isMap(item.properties)) return;
-        for (const [group, fields] of Object.entries(item.properties)) {
-            if (isMap(fields)) for (const [field, value] of Object.entries(fields)) set(["properties", group, field], value);
+        // Thousands of objects a render: one place per object, the field's walk position worked out only on a finding.
+        const object: ObjectPlace = { places, pointer: [...pointer, i] };
+        const source = input.source;
+        if (Object.hasOwn(item, "content")) entry.fields.set("content", new Setter(item.content, source, object, "content"));
+        const properties = item.properties;
+        if (!isMap(properties)) return;
+        for (const group in properties) {
+            const fields = properties[group];
+            if (!Object.hasOwn(properties, group) || !isMap(fields)) continue;
+            for (const field in fields) {
+                if (Object.hasOwn(fields, field)) entry.fields.set(`properties.${group}.${field}`, new Setter(fields[field], source, object, group, field));
+            }
         }
     });
 }
 
 /** Every file reference, wherever it is (the schema says where one may stand): it must name a file the program mounts. */
-function walkRefs(run: Run, input: DocumentInput, pointer: (string | number)[], value: unknown, seq: (p: (string | number)[]) => number, ancestors = new Set<object>()): void {
+function walkRefs(run: Run, input: DocumentInput, pointer: (string | number)[], value: unknown, seq: (p: (string | number)[]) => number, schema: VtmSchema, ancestors = new Set<object>()): void {
     if (typeof value !== "object" || value === null || ancestors.has(value)) return;
     if (isMap(value) && Object.hasOwn(value, "valueFrom")) {
         const name = fileRefName(value);
         // A malformed reference is the schema's to report.
         if (name !== undefined) {
             const at = [...pointer];
-            checkFileRef(run, input, at, name, () => seq(at));
+            checkFileRef(run, input, schema, at, name, () => seq(at));
         }
         return;
     }
     ancestors.add(value); // YAML aliases can make cycles
     // One pointer, extended and cut back on the way: a document of thousands of values makes no copies.
-    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-    for (const [key, v] of entries) {
-        if (typeof v !== "object" || v === null) continue;
+    const visit = (key: string | number, v: unknown) => {
+        if (typeof v !== "object" || v === null) return;
         pointer.push(key);
-        walkRefs(run, input, pointer, v, seq, ancestors);
+        walkRefs(run, input, pointer, v, seq, schema, ancestors);
         pointer.pop();
-    }
+    };
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) visit(i, value[i]);
+    else for (const key in value) if (Object.hasOwn(value, key)) visit(key, (value as Record<string, unknown>)[key]);
     ancestors.delete(value);
 }
 
 /** facts §1.4: a path relative to the importer's base directory, which must be a file the program mounts. */
-function checkFileRef(run: Run, input: DocumentInput, pointer: (string | number)[], name: string, seq: () => number): void {
+function checkFileRef(run: Run, input: DocumentInput, schema: VtmSchema, pointer: (string | number)[], name: string, seq: () => number): void {
     const normal = path.posix.normalize(name);
     const escapes = normal.startsWith("/") || normal === ".." || normal.startsWith("../");
     if (!escapes && run.mounted.has(normal)) return;
-    const place = run.schema.locate(input.document, pointer);
+    const place = schema.locate(input.document, pointer);
     const at: Where = { source: input.source, section: place.section, object: place.object };
     if (escapes) {
         run.error(at, place.field, `${show(name)} must be a path relative to /import, e.g. data/<file>`, seq());

@@ -5,7 +5,7 @@ import * as path from "path";
 import type { V1Pod, V1Volume, V1VolumeProjection } from "@kubernetes/client-node";
 import { DocumentError, IMPORT_DIR, parseDocument } from "../../vtm/documents";
 import { DATA_DIR } from "../../vtm/configuration";
-import { FLAT_SECTIONS, NESTED_SECTIONS, SINGLETON_SECTIONS } from "../../vtm/validation";
+import { SectionKinds, sectionKinds } from "../../vtm/validation";
 import { Cluster } from "./types";
 
 /** Object types the REST API stores as plain text bodies, not JSON (go-vtm 6.2 sends them TEXT_ONLY_OBJ; facts §1.3). */
@@ -142,13 +142,13 @@ export async function deployedFiles(cluster: Cluster, pod: V1Pod, container: str
 }
 
 /** The named objects of a document, each with its REST collection. */
-function sectionsOf(document: Record<string, unknown>): { section: string; objects: unknown }[] {
+function sectionsOf(document: Record<string, unknown>, kinds: SectionKinds): { section: string; objects: unknown }[] {
     const found: { section: string; objects: unknown }[] = [];
     for (const [key, value] of Object.entries(document)) {
-        if (FLAT_SECTIONS.includes(key) || SINGLETON_SECTIONS.includes(key)) {
+        if (kinds.flat.includes(key) || kinds.singletons.includes(key)) {
             found.push({ section: key, objects: value });
-        } else if (key in NESTED_SECTIONS && isMap(value)) {
-            for (const child of NESTED_SECTIONS[key]) if (child in value) found.push({ section: `${key}/${child}`, objects: value[child] });
+        } else if (key in kinds.nested && isMap(value)) {
+            for (const child of kinds.nested[key]) if (child in value) found.push({ section: `${key}/${child}`, objects: value[child] });
         }
     }
     return found;
@@ -161,8 +161,11 @@ function fileRefName(value: unknown): string | undefined {
     return typeof name === "string" ? path.posix.normalize(name) : undefined;
 }
 
-/** Layers every document, in file-name order, into the objects the traffic manager should hold. */
+/** Layers every document, in file-name order, into the objects the traffic manager should hold; fallbackVersion is the stack's API version. */
 export function expectedObjects(files: DeployedFiles, fallbackVersion: string): Expected {
+    // The stack's API version has every section its documents may use (none is newer).
+    const kinds = sectionKinds(Number(fallbackVersion));
+    const SINGLETON_SECTIONS = kinds.singletons;
     const problems: string[] = [];
     const objects = new Map<string, ExpectedObject>();
     const versions = new Set<string>();
@@ -178,7 +181,7 @@ export function expectedObjects(files: DeployedFiles, fallbackVersion: string): 
         }
         if (!isMap(document)) continue;
         const version = versionText(document.version, fallbackVersion);
-        for (const { section, objects: list } of sectionsOf(document)) {
+        for (const { section, objects: list } of sectionsOf(document, kinds)) {
             const entries = SINGLETON_SECTIONS.includes(section) ? [list] : Array.isArray(list) ? list : [];
             for (const entry of entries) {
                 if (!isMap(entry)) continue;

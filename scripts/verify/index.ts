@@ -8,6 +8,7 @@ import { PROJECT_DIR, stackSettings } from "../render";
 import { configurationCheck, rolloutCheck, serviceCheck } from "./checks";
 import { EndpointPlan, StackShape, clusterEndpoints, outputEndpoints } from "./endpoints";
 import { versionText } from "./expected";
+import { stackApiVersion } from "../../vtm/configuration";
 import { kubeCluster } from "./kube";
 import { pulumiOutputs } from "./outputs";
 import { realProbes } from "./probes";
@@ -83,7 +84,7 @@ async function attempt(run: Run): Promise<CheckResult[]> {
     } else if (pods.length === 0) {
         results.push(failed("configuration", "traffic manager pods", `no traffic manager pod to check (kubectl -n ${namespace} get pods -l app=${names.prefix})`));
     } else {
-        const ctx = { cluster, rest: run.rest, namespace, names, apiVersion: versionText(settings.apiVersion, "6.2"), logTailLines: run.logTailLines };
+        const ctx = { cluster, rest: run.rest, namespace, names, apiVersion: versionText(stackApiVersion(settings), ""), logTailLines: run.logTailLines };
         for (const pod of [...pods].sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)))) {
             try {
                 results.push(await configurationCheck(ctx, pod));
