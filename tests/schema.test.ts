@@ -34,7 +34,7 @@ const STACKS: Record<string, Record<string, string>> = {
     "production settings": {
         replicas: "3",
         networkPolicy: '{"enabled": true, "adminCidrs": ["10.0.0.0/8"], "adminNamespaces": ["ops"]}',
-        security: '{"dropAllCapabilities": true}',
+        security: '{"dropAllCapabilities": true, "acceptAdminExposure": ["CVE-2024-7593"]}',
         resources: '{"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"memory": "2Gi"}}',
         nodeSelector: '{"kubernetes.io/os": "linux"}',
         tolerations: '[{"key": "dedicated", "operator": "Equal", "value": "vtm", "effect": "NoSchedule"}]',
