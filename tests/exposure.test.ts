@@ -1,7 +1,7 @@
 // Each exposure mode: the objects it creates or drops, and the endpoint outputs it gives.
 import * as assert from "assert";
 import { RenderResult, render } from "../scripts/render";
-import { KubeObject, allocatedNodePort, container, find, outputValue, renderDev, HOST_NETWORK, ACCEPT_ADMIN_EXPOSURE, notesBesidesAcceptance, selects } from "./helpers";
+import { KubeObject, allocatedNodePort, container, find, outputValue, renderDev, HOST_NETWORK, ACCEPT_ADMIN_EXPOSURE, selects } from "./helpers";
 
 const NODE = "203.0.113.7";
 

@@ -196,7 +196,3 @@ export function unknownFields(value: unknown, type: string, at: string): string[
 export const ACCEPT_ADMIN_EXPOSURE: Record<string, string> = { "security.acceptAdminExposure": "CVE-2024-7593" };
 /** HostNetwork exposure of the default image, its admin exposure accepted. */
 export const HOST_NETWORK: Record<string, string> = { exposure: "HostNetwork", ...ACCEPT_ADMIN_EXPOSURE };
-/** The notes of a render but the warning an accepted admin exposure gives at every run (adminExposure.test.ts checks that one). */
-export function notesBesidesAcceptance(result: RenderResult): string[] {
-    return result.notes.filter((n) => !n.startsWith("warning: security.acceptAdminExposure: the admin UI and REST API"));
-}

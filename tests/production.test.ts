@@ -4,7 +4,7 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import { RenderResult } from "../scripts/render";
 import { openPorts } from "../components/networkPolicy";
-import { KubeObject, container, env, outputValue, find, findAll, findByPrefix, renderDev, HOST_NETWORK, ACCEPT_ADMIN_EXPOSURE, notesBesidesAcceptance, renderRefused, validateSchema } from "./helpers";
+import { KubeObject, container, env, outputValue, find, findAll, findByPrefix, renderDev, HOST_NETWORK, ACCEPT_ADMIN_EXPOSURE, renderRefused, validateSchema } from "./helpers";
 
 // The prod stack ships a placeholder digest, refused: a deployment sets its own.
 const PROD_SECRETS = { registryPassword: "s3cret-Registry-Token", imageDigest: `sha256:${"d".repeat(64)}` };

@@ -15,6 +15,8 @@ import * as k8sModels from "@kubernetes/client-node";
 import { Recorder } from "../scripts/mockRuntime";
 import { RenderResult, render } from "../scripts/render";
 import { KubeObject, renderDev, unknownFields, validateSchema } from "./helpers";
+import { imageAdvisories } from "../settings/advisories";
+import { DEFAULTS } from "../settings/defaults";
 
 // ---------------------------------------------------------------------------------------------------
 // What the README documents
@@ -389,8 +391,16 @@ function makeValid(raw: Cfg): Cfg {
     if (c.registryPassword !== undefined && c.registry === undefined) delete c.registryPassword;
     if (c.imageDigest !== undefined && String(c.image ?? "").includes("@")) delete c.imageDigest;
     if (c.adminPassword !== undefined) delete c.adminPasswordRotation;
+    acceptAdminExposure(c);
     c.eula = "accept";
     return c;
+}
+
+/** Admin interfaces outside the cluster of a release the advisory table does not clear: accepted, as a user must. */
+function acceptAdminExposure(c: Cfg): void {
+    const exposed = c.exposure === "HostNetwork" || (c.adminService?.type !== undefined && c.adminService.type !== "ClusterIP");
+    const advisories = imageAdvisories(String(c.image ?? DEFAULTS.image)).advisories.map((a) => a.id);
+    if (exposed && advisories.length > 0) c.security = { ...(c.security ?? {}), acceptAdminExposure: advisories };
 }
 
 const validCase: fc.Arbitrary<Case> = fc
@@ -415,6 +425,8 @@ interface Broken {
 function mutate(c: Cfg, edit: (x: Cfg) => readonly string[] | Broken): Broken {
     const x = structuredClone(c);
     const result = edit(x);
+    // An edit that puts the admin interfaces outside the cluster accepts it, as a valid configuration does.
+    if (x.security === undefined || (typeof x.security === "object" && !Array.isArray(x.security))) acceptAdminExposure(x);
     return Array.isArray(result) ? { cfg: x, keys: result as readonly string[] } : { ...(result as Broken), cfg: x };
 }
 
@@ -707,7 +719,10 @@ const BREAKERS: readonly Breaker[] = [
     }),
     [
         "adminService.loadBalancerSourceRanges (public LoadBalancer)",
-        (c) => fc.constant(null).map(() => mutate(c, (x) => ((x.adminService = { ...(x.adminService ?? {}), type: "LoadBalancer", loadBalancerSourceRanges: [], allowPublicLoadBalancer: false }), ["adminService.loadBalancerSourceRanges"]))),
+        (c) =>
+            fc.constant(null).map(() =>
+                mutate(c, (x) => ((x.adminService = { ...(x.adminService ?? {}), type: "LoadBalancer", loadBalancerSourceRanges: [], allowPublicLoadBalancer: false }), ["adminService.loadBalancerSourceRanges"])),
+            ),
     ],
     [
         "adminService.type",

@@ -3,7 +3,7 @@
 // and every resource has a unique URN, which the mock runtime does not check.
 import * as assert from "assert";
 import { RenderResult } from "../scripts/render";
-import { KubeObject, renderDev, HOST_NETWORK, ACCEPT_ADMIN_EXPOSURE, notesBesidesAcceptance, unknownFields, validateSchema } from "./helpers";
+import { KubeObject, renderDev, HOST_NETWORK, unknownFields, validateSchema } from "./helpers";
 
 const STACKS: Record<string, Record<string, string>> = {
     "dev (NodePort)": {},

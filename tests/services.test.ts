@@ -2,7 +2,7 @@
 // them with the right protocol, TLS comes from Secrets, and broken references are refused at preview.
 import * as assert from "assert";
 import { RenderResult } from "../scripts/render";
-import { KubeObject, allocatedNodePort, container, find, findAll, outputValue, renderDev, HOST_NETWORK, ACCEPT_ADMIN_EXPOSURE, notesBesidesAcceptance, renderRefused, vtmObject, watchedDocuments } from "./helpers";
+import { KubeObject, allocatedNodePort, container, find, findAll, outputValue, renderDev, HOST_NETWORK, renderRefused, vtmObject, watchedDocuments } from "./helpers";
 
 /** The address the simulated cluster's balancers get. */
 const BALANCER = "198.51.100.20";

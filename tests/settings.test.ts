@@ -5,7 +5,7 @@ import { ConfigError, ConfigSource, configSource, parseSettings } from "../setti
 import { RenderResult, render } from "../scripts/render";
 import { projectWith } from "./docExamples";
 import { fakeCluster } from "./fakeCluster";
-import { container, find, outputValue, renderDev, HOST_NETWORK, ACCEPT_ADMIN_EXPOSURE, notesBesidesAcceptance, renderRefused, vtmObject } from "./helpers";
+import { container, find, outputValue, renderDev, HOST_NETWORK, ACCEPT_ADMIN_EXPOSURE, renderRefused, vtmObject } from "./helpers";
 
 /** Keys as the CLI hands them over: `<namespace>:<key>`. */
 export function prefixed(namespace: string, values: Record<string, string>): Record<string, string> {

@@ -40,7 +40,7 @@ export function scannedStacks(): Stack[] {
     const prod = { registryPassword: "scan-registry-token", imageDigest: SCAN_DIGEST };
     return EXPOSURES.flatMap((exposure) => {
         // On the host network the default image's admin interfaces face the node: refused unless accepted.
-        const mode = exposure === "HostNetwork" ? { exposure, "security.acceptAdminExposure": "CVE-2024-7593" } : { exposure };
+        const mode: Record<string, string> = exposure === "HostNetwork" ? { exposure, "security.acceptAdminExposure": "CVE-2024-7593" } : { exposure };
         return [
             { label: `dev-${exposure}`, stack: "dev", set: mode },
             { label: `prod-${exposure}`, stack: "prod", set: { ...prod, ...mode } },
