@@ -21,6 +21,7 @@ export class Cluster {
     readonly apps: k8s.AppsV1Api;
     readonly policy: k8s.PolicyV1Api;
     readonly discovery: k8s.DiscoveryV1Api;
+    readonly networking: k8s.NetworkingV1Api;
 
     constructor() {
         this.config.loadFromDefault();
@@ -29,6 +30,7 @@ export class Cluster {
         this.apps = this.config.makeApiClient(k8s.AppsV1Api);
         this.policy = this.config.makeApiClient(k8s.PolicyV1Api);
         this.discovery = this.config.makeApiClient(k8s.DiscoveryV1Api);
+        this.networking = this.config.makeApiClient(k8s.NetworkingV1Api);
     }
 
     /** The program's own reader of this cluster (what `pulumi up` reads before deploying). */
@@ -203,6 +205,7 @@ export class Namespace {
             ...names("Secret", await this.cluster.core.listNamespacedSecret(ns)),
             ...names("ServiceAccount", await this.cluster.core.listNamespacedServiceAccount(ns)).filter((n) => n !== "ServiceAccount/default"),
             ...names("PodDisruptionBudget", await this.cluster.policy.listNamespacedPodDisruptionBudget(ns)),
+            ...names("NetworkPolicy", await this.cluster.networking.listNamespacedNetworkPolicy(ns)),
         ];
     }
 
