@@ -18,6 +18,12 @@ describe("npm run scan (tools/scan.ts)", () => {
         assert.deepStrictEqual(unused, []);
     });
 
+    it("limits an exception with stacks to those renders", () => {
+        const exceptions: Exception[] = [{ check: "CKV2_K8S_6", resource: "Pod.*", stacks: ["*-HostNetwork"], reason: "r" }];
+        const { refused } = judge([finding("CKV2_K8S_6", "Pod.default.vtm", "dev-HostNetwork"), finding("CKV2_K8S_6", "Pod.default.vtm", "dev-NodePort")], exceptions);
+        assert.deepStrictEqual(refused.map((f) => f.stack), ["dev-NodePort"]);
+    });
+
     it("reports an exception that no failed check needs any more, and treats a dot as a dot", () => {
         const { refused, unused } = judge([finding("CKV_K8S_21", "ConfigMapXdefaultXvtm")], [{ check: "CKV_K8S_21", resource: "ConfigMap.default.vtm", reason: "r" }]);
         assert.strictEqual(refused.length, 1);
