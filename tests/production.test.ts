@@ -313,6 +313,12 @@ describe("production settings: refused before anything is registered", () => {
         ["a managed environment variable", { extraEnv: '{"ZEUS_PASS": "x"}' }, "extraEnv.ZEUS_PASS: is set by the program itself (ZEUS_EULA, ZEUS_COMMUNITY_EDITION, ZEUS_WATCHED_CONFIG, ZEUS_CONFIG_IMPORT_ARGS, ZEUS_PASS); use the setting that controls it"],
         ["maxUnavailable as large as the replicas", { replicas: "2", availability: '{"maxUnavailable": 2}' }, "availability.maxUnavailable: 2 would let every one of the 2 replicas go down at once; use at most 1"],
         ["a malformed digest", { imageDigest: "sha256:abc" }, "imageDigest: 'sha256:abc' is not an image digest: sha256: and 64 lower-case hex digits"],
+        [
+            "the placeholder digest of Pulumi.prod.yaml",
+            { imageDigest: `sha256:${"0".repeat(64)}` },
+            `imageDigest: 'sha256:${"0".repeat(64)}' is the placeholder of Pulumi.prod.yaml, not your image's digest; set the digest of your image (docker buildx imagetools inspect <image>), or unset imageDigest to use the image by tag`,
+        ],
+        ["an advisory acceptance that is not a list of ids", { security: '{"acceptAdminExposure": [7593]}' }, "security.acceptAdminExposure: [7593] is not a list of advisory ids (known: CVE-2024-7593)"],
         ["a digest on a pinned image", { image: `vtm@sha256:${"a".repeat(64)}`, imageDigest: `sha256:${"b".repeat(64)}` }, `imageDigest: cannot pin image 'vtm@sha256:${"a".repeat(64)}', which already names a digest; set one or the other`],
         ["a registry password without a registry", { registryPassword: "tok" }, "registryPassword: needs registry.server and registry.username, to make the image pull Secret (pulumi config set --path registry.server <host>)"],
         ["a rotation with a set password", { adminPassword: "Own-Password-9", adminPasswordRotation: "1" }, "adminPasswordRotation: only rotates a generated password; with adminPassword set, set a new adminPassword to rotate it"],
