@@ -1,5 +1,7 @@
-// The example backend application (the seed's example-application.yaml): nginx behind a headless
-// Service, whose pods the traffic manager discovers through DNS.
+// The example backend application (the seed's example-application.yaml, under its names and labels):
+// nginx behind a headless Service, whose pods the traffic manager discovers through DNS. Unlike the
+// seed's nginx:1.7.9 (2014, root, no probes) it is a maintained unprivileged nginx, hardened as any pod
+// should be: nothing here is an exception, since nothing of vTM's image is involved.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { DEFAULTS } from "../settings/defaults";
@@ -7,15 +9,19 @@ import { backendNames, labels, selectorLabels } from "../settings/naming";
 import { awaitAnnotations } from "./podSpec";
 import { WaitSettings } from "../settings/production";
 
-/** The port the example application serves HTTP on. */
+/** The port clients (the traffic manager) use, as the seed's Service has it. */
 export const BACKEND_PORT = 80;
+/** The port the unprivileged nginx listens on: a non-root process cannot bind 80 without NET_BIND_SERVICE. */
+export const BACKEND_CONTAINER_PORT = 8080;
+/** A user and group of no account on the node (checkov CKV_K8S_40 asks for one above 10000); the image runs as any. */
+export const BACKEND_USER = 10101;
 
 export interface BackendApplicationArgs {
     /** Name of the application; prefixes its objects and is its `app` label. @default "example-application" */
     readonly name?: string;
     /** @default "default" */
     readonly namespace?: string;
-    /** @default "nginx:1.7.9" (the seed's) */
+    /** An nginx image that runs unprivileged, listening on 8080 with /tmp writable. @default "nginxinc/nginx-unprivileged:stable-alpine" */
     readonly image?: string;
     /** @default 2 */
     readonly replicas?: number;
@@ -25,12 +31,39 @@ export interface BackendApplicationArgs {
     readonly portName?: string;
     /** How long `pulumi up` waits for the Deployment and the Service. @default 600 s each */
     readonly wait?: WaitSettings;
+    /** Labels of the only pods that may connect (the traffic manager's): a NetworkPolicy admits them alone. @default no NetworkPolicy */
+    readonly allowFrom?: Readonly<Record<string, string>>;
+}
+
+/** The nginx container: probes, small requests and limits, no privilege, a read-only root filesystem. */
+export function backendContainer(image: string): k8s.types.input.core.v1.Container {
+    const probe = { httpGet: { path: "/", port: "http" }, periodSeconds: 10, timeoutSeconds: 2 };
+    return {
+        name: "nginx",
+        image,
+        // The default tag moves with nginx's stable releases: always pull, so a restart gets the fixes.
+        imagePullPolicy: "Always",
+        ports: [{ name: "http", containerPort: BACKEND_CONTAINER_PORT, protocol: "TCP" }],
+        readinessProbe: { ...probe, failureThreshold: 3 },
+        livenessProbe: { ...probe, failureThreshold: 6, initialDelaySeconds: 5 },
+        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+        securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            capabilities: { drop: ["ALL"] },
+        },
+        // nginx writes its pid and temporary files to /tmp, the only writable place.
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+    };
 }
 
 export class BackendApplication extends pulumi.ComponentResource {
     readonly deployment: k8s.apps.v1.Deployment;
     /** The headless Service (clusterIP None) whose DNS records list the pods. */
     readonly service: k8s.core.v1.Service;
+    /** When `allowFrom` is given. */
+    readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
     readonly portName: string;
 
     constructor(name: string, args: BackendApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -53,7 +86,18 @@ export class BackendApplication extends pulumi.ComponentResource {
                     selector: { matchLabels: selector },
                     template: {
                         metadata: { labels: metadataLabels },
-                        spec: { containers: [{ name: "nginx", image: args.image ?? d.image, ports: [{ containerPort: BACKEND_PORT }] }] },
+                        spec: {
+                            // nginx needs no Kubernetes API.
+                            automountServiceAccountToken: false,
+                            securityContext: {
+                                runAsNonRoot: true,
+                                runAsUser: BACKEND_USER,
+                                runAsGroup: BACKEND_USER,
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
+                            containers: [backendContainer(args.image ?? d.image)],
+                            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+                        },
                     },
                 },
             },
@@ -64,14 +108,30 @@ export class BackendApplication extends pulumi.ComponentResource {
             {
                 metadata: { name: serviceName, namespace, labels: metadataLabels, annotations: awaitAnnotations(wait.serviceSeconds) },
                 spec: {
-                    // Headless: DNS answers with the pods themselves, which is what vTM balances over.
+                    // Headless: DNS answers with the pods themselves, which is what vTM balances over (their
+                    // SRV records carry the pods' port, 8080).
                     clusterIP: "None",
                     selector,
-                    ports: [{ name: this.portName, protocol: "TCP", port: BACKEND_PORT, targetPort: BACKEND_PORT }],
+                    ports: [{ name: this.portName, protocol: "TCP", port: BACKEND_PORT, targetPort: "http" }],
                 },
             },
             { parent: this },
         );
-        this.registerOutputs({ deployment: this.deployment, service: this.service });
+        if (args.allowFrom !== undefined) {
+            this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
+                names.networkPolicy,
+                {
+                    metadata: { name: names.networkPolicy, namespace, labels: metadataLabels },
+                    spec: {
+                        podSelector: { matchLabels: selector },
+                        policyTypes: ["Ingress"],
+                        // The traffic manager's pods, on nginx's port (the kubelet's probes are not subject to it).
+                        ingress: [{ from: [{ podSelector: { matchLabels: { ...args.allowFrom } } }], ports: [{ protocol: "TCP", port: BACKEND_CONTAINER_PORT }] }],
+                    },
+                },
+                { parent: this },
+            );
+        }
+        this.registerOutputs({ deployment: this.deployment, service: this.service, networkPolicy: this.networkPolicy });
     }
 }

@@ -60,9 +60,11 @@ export interface VtmFoundationArgs {
     readonly registryCredentials?: RegistryCredentials;
     /** Changing it generates a new password (with no adminPassword). @default "" */
     readonly passwordRotation?: string;
-    /** Capabilities. @default the runtime's defaults plus SYS_RESOURCE */
+    /** Capabilities. @default every one dropped but what the image needs (components/podSpec.ts) */
     readonly security?: SecuritySettings;
-    /** Requests and limits. @default none */
+    /** A Ping monitor is configured, so the pod needs NET_RAW. @default false */
+    readonly pingMonitor?: boolean;
+    /** Requests and limits. @default DEFAULTS.resources: requests only */
     readonly resources?: ResourceSettings;
     /** nodeSelector, tolerations, affinity, priorityClassName. @default none */
     readonly placement?: Placement;
@@ -212,7 +214,8 @@ export class VtmFoundation extends pulumi.ComponentResource {
             ],
             licensed: licensingPod(licensing, this.licensingSecret?.metadata.name),
             security: args.security,
-            resources: args.resources,
+            pingMonitor: args.pingMonitor,
+            resources: args.resources ?? { ...DEFAULTS.resources, limits: {} },
             placement: args.placement,
             availability,
             extraEnv: args.extraEnv,

@@ -1,6 +1,7 @@
 // Who may reach the traffic manager's pods: every port stays open to clients, but the admin web UI
-// (9090) and REST API (9070) only to the CIDRs and namespaces given. `kubectl port-forward` enters the
-// pod from inside and is not affected; pods on the host network are outside NetworkPolicy altogether.
+// (9090) and REST API (9070) only to pods of the cluster, or to the CIDRs and namespaces given instead.
+// `kubectl port-forward` (npm run admin) enters the pod from inside and is not affected; pods on the
+// host network are outside NetworkPolicy altogether, so the stack makes none there.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ADMIN_PORTS, DEFAULTS } from "../settings/defaults";
@@ -10,9 +11,9 @@ import { vtmLabels } from "../settings/naming";
 export interface VtmNetworkPolicyArgs {
     /** The traffic manager whose pods the policy selects. */
     readonly foundation: VtmFoundation;
-    /** CIDRs that may reach the admin ports. @default [] */
+    /** CIDRs that may reach the admin ports (instead of the cluster's pods). @default [] */
     readonly adminCidrs?: readonly string[];
-    /** Namespaces whose pods may reach the admin ports. @default [] */
+    /** Namespaces whose pods may reach the admin ports (instead of the cluster's pods). @default [] */
     readonly adminNamespaces?: readonly string[];
 }
 
@@ -37,10 +38,12 @@ export class VtmNetworkPolicy extends pulumi.ComponentResource {
         super("vtm:security:VtmNetworkPolicy", name, {}, opts);
         const { foundation } = args;
         const d = DEFAULTS.networkPolicy;
-        const adminSources = [
+        const named = [
             ...(args.adminCidrs ?? d.adminCidrs).map((cidr) => ({ ipBlock: { cidr } })),
             ...(args.adminNamespaces ?? d.adminNamespaces).map((ns) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } })),
         ];
+        // Nothing named: every pod of every namespace, and nothing from outside the cluster.
+        const adminSources = named.length > 0 ? named : [{ namespaceSelector: {} }];
         const adminPorts = Object.values(ADMIN_PORTS).map((p) => ({ protocol: "TCP", port: p.port }));
         this.policy = new k8s.networking.v1.NetworkPolicy(
             foundation.names.prefix,
@@ -52,8 +55,7 @@ export class VtmNetworkPolicy extends pulumi.ComponentResource {
                     ingress: [
                         // Clients, the probes and the virtual servers' ports: from anywhere.
                         { ports: openPorts() },
-                        // No sources: the admin ports are reachable through kubectl port-forward only.
-                        ...(adminSources.length > 0 ? [{ from: adminSources, ports: adminPorts }] : []),
+                        { from: adminSources, ports: adminPorts },
                     ],
                 },
             },

@@ -17,14 +17,17 @@ const HOST_NETWORK_ADDED = ["NET_ADMIN"];
  * as root (its entrypoint configures /usr/local/zeus and installs ZEUS_PACKAGES, so runAsNonRoot and a
  * read-only root filesystem are not possible), starts its processes under other users, and listens on
  * low ports: SETUID/SETGID and CHOWN/DAC_OVERRIDE/FOWNER for that, KILL to stop its own children,
- * NET_BIND_SERVICE for ports below 1024, NET_RAW for the Ping monitor.
+ * NET_BIND_SERVICE for ports below 1024.
  */
-export const IMAGE_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL", "NET_BIND_SERVICE", "NET_RAW"];
+export const IMAGE_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL", "NET_BIND_SERVICE"];
+/** The Ping monitor sends ICMP echo requests over a raw socket: only when one is configured. */
+export const PING_CAPABILITIES = ["NET_RAW"];
 
-/** The container's security context. */
-export function containerSecurity(hostNetwork: boolean, security: SecuritySettings = DEFAULTS.security): SecurityContext {
+/** The container's security context; `ping` when a Ping monitor is configured (VtmConfig.pingMonitor). */
+export function containerSecurity(hostNetwork: boolean, security: SecuritySettings = DEFAULTS.security, ping = false): SecurityContext {
     const needed = [...ALWAYS_ADDED, ...(hostNetwork ? HOST_NETWORK_ADDED : [])];
-    const add = security.dropAllCapabilities ? [...needed, ...IMAGE_CAPABILITIES, ...security.extraCapabilities] : [...needed, ...security.extraCapabilities];
+    const imageNeeds = [...IMAGE_CAPABILITIES, ...(ping ? PING_CAPABILITIES : [])];
+    const add = security.dropAllCapabilities ? [...needed, ...imageNeeds, ...security.extraCapabilities] : [...needed, ...security.extraCapabilities];
     return {
         // No setuid binary may gain more than the process has; vTM starts as root and never needs it.
         allowPrivilegeEscalation: false,

@@ -35,6 +35,8 @@ export interface PodTemplateInput {
     readonly dataSources: readonly VolumeProjection[];
     readonly licensed: LicensingPod;
     readonly security?: SecuritySettings;
+    /** A Ping monitor is configured: the container gets NET_RAW. @default false */
+    readonly pingMonitor?: boolean;
     readonly resources?: ResourceSettings;
     readonly placement?: Placement;
     readonly availability?: AvailabilitySettings;
@@ -72,6 +74,9 @@ function environment(input: PodTemplateInput): k8s.types.input.core.v1.EnvVar[] 
         { name: "ZEUS_WATCHED_CONFIG", value: IMPORT_DIR },
         // Replicas are not clustered: each pod imports for itself.
         { name: "ZEUS_CONFIG_IMPORT_ARGS", value: "--no-replicate" },
+        // From the Secret, never written in the pod spec. An environment variable and not a file because the
+        // image's entrypoint reads only ZEUS_PASS (and clears it once configured): the one exception to
+        // secrets-as-files that the image forces (docs/production.md).
         { name: "ZEUS_PASS", valueFrom: { secretKeyRef: { name: input.adminSecretName, key: ADMIN_PASSWORD_KEY } } },
         ...Object.entries(input.extraEnv ?? DEFAULTS.extraEnv).map(([name, value]) => ({ name, value })),
     ];
@@ -96,7 +101,7 @@ export function vtmPodTemplate(input: PodTemplateInput): k8s.types.input.core.v1
                     image: input.image,
                     imagePullPolicy: input.imagePullPolicy ?? DEFAULTS.imagePullPolicy,
                     ports: Object.values(ADMIN_PORTS).map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
-                    securityContext: containerSecurity(hostNetwork, input.security),
+                    securityContext: containerSecurity(hostNetwork, input.security, input.pingMonitor ?? false),
                     resources: resourcesOf(input.resources),
                     livenessProbe: probe(input.probePort, { failureThreshold: 10, timeoutSeconds: 5, initialDelaySeconds: 10 }),
                     readinessProbe: probe(input.probePort, { failureThreshold: 2, timeoutSeconds: 1 }),

@@ -9,7 +9,7 @@ import { Endpoints, UNKNOWN, endpoints } from "./endpoints";
 import { VtmExposure } from "./exposure";
 import { VtmNetworkPolicy } from "./networkPolicy";
 import { VtmFoundation } from "./foundation";
-import { vtmNames } from "../settings/naming";
+import { selectorLabels, vtmNames } from "../settings/naming";
 import { ClusterFacts, observeCluster } from "./prerequisites";
 import { KubernetesSettings, Settings, readSettings } from "../settings/settings";
 import { settingWarnings } from "../settings/warnings";
@@ -85,8 +85,12 @@ export function createVtmStack(
     const names = vtmNames(settings.name);
     const opts: pulumi.ComponentResourceOptions = { providers: [kubernetesProvider(settings)] };
     const { backend: backendSettings, namespace } = settings;
+    // A NetworkPolicy wherever one can apply: pods on the host network are outside NetworkPolicy, and a
+    // backend policy admitting the traffic manager's pods would shut out their node addresses there.
+    const policies = settings.networkPolicy.enabled && settings.exposure !== "HostNetwork";
     if (backendSettings.enabled) {
-        new BackendApplication(backendSettings.name, { ...backendSettings, namespace, wait: settings.wait }, opts);
+        const allowFrom = policies ? selectorLabels(names.prefix) : undefined;
+        new BackendApplication(backendSettings.name, { ...backendSettings, namespace, wait: settings.wait, allowFrom }, opts);
     }
     const foundation = new VtmFoundation(
         names.prefix,
@@ -110,6 +114,7 @@ export function createVtmStack(
             registryCredentials: settings.registryPassword && { ...settings.registry, password: settings.registryPassword },
             passwordRotation: settings.adminPasswordRotation,
             security: settings.security,
+            pingMonitor: config.pingMonitor,
             resources: settings.resources,
             placement: {
                 nodeSelector: settings.nodeSelector,
@@ -131,7 +136,7 @@ export function createVtmStack(
         { foundation, services: settings.services, mode: settings.exposure, loadBalancer: settings.loadBalancer, wait: settings.wait },
         opts,
     );
-    if (settings.networkPolicy.enabled) {
+    if (policies) {
         new VtmNetworkPolicy(`${names.prefix}-network-policy`, { foundation, ...settings.networkPolicy }, opts);
     }
     const node = pulumi.output(nodeAddress(settings, facts));

@@ -271,7 +271,9 @@ async function main(argv: string[]): Promise<number> {
     if (out === undefined) {
         process.stdout.write(toYaml(result.objects));
     } else {
-        writeOut(out, new Map(result.objects.map((o, i) => [fileName(o, i), yaml.dump(o, { lineWidth: -1, noRefs: true })])));
+        const names = result.objects.map((o, i) => fileName(o, i));
+        const secrets = new Set(names.filter((_, i) => result.objects[i].kind === "Secret"));
+        writeOut(out, new Map(result.objects.map((o, i) => [names[i], yaml.dump(o, { lineWidth: -1, noRefs: true })])), secrets);
         process.stderr.write(`Wrote ${result.objects.length} objects to ${out}\n`);
     }
     for (const note of result.notes) process.stderr.write(`${messageLine(note)}\n`);

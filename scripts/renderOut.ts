@@ -14,8 +14,12 @@ function foreignFiles(dir: string, written: ReadonlySet<string>): string[] {
     return fs.readdirSync(dir).filter((f) => f !== MANIFEST && !written.has(f)).sort();
 }
 
-/** Writes `files` (name → text) into `dir`, replacing an earlier render there and nothing else. */
-export function writeOut(dir: string, files: ReadonlyMap<string, string>): void {
+/**
+ * Writes `files` (name → text) into `dir`, replacing an earlier render there and nothing else. The
+ * `secret` files (Secrets, with --include-secrets) are readable by their owner only (0600), and so is
+ * the folder that holds them (0700).
+ */
+export function writeOut(dir: string, files: ReadonlyMap<string, string>, secret: ReadonlySet<string> = new Set()): void {
     if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
         throw new OutError(`--out ${dir}: is a file, not a folder; name a folder (it is created if missing)`);
     }
@@ -29,6 +33,8 @@ export function writeOut(dir: string, files: ReadonlyMap<string, string>): void 
         throw new OutError(`--out ${dir}: holds files no render wrote (${shown}); use an empty folder, or remove them, so that kubectl apply -f ${dir} applies only this stack`);
     }
     for (const file of earlier) fs.rmSync(path.join(dir, file), { force: true });
-    for (const [file, text] of files) fs.writeFileSync(path.join(dir, file), text);
+    if ([...files.keys()].some((f) => secret.has(f))) fs.chmodSync(dir, 0o700);
+    // Each file is new (an earlier one was removed above), so its mode is the one given here.
+    for (const [file, text] of files) fs.writeFileSync(path.join(dir, file), text, { mode: secret.has(file) ? 0o600 : 0o644 });
     fs.writeFileSync(manifest, [...files.keys()].map((f) => `${f}\n`).join(""));
 }

@@ -32,7 +32,8 @@ export const DEFAULTS = {
     backend: {
         enabled: true,
         name: "example-application",
-        image: "nginx:1.7.9",
+        /** A maintained nginx that runs as any non-root user with a read-only root filesystem (docs/production.md). */
+        image: "nginxinc/nginx-unprivileged:stable-alpine",
         replicas: 2,
         /** The name of the backend Service's port; a pool without serviceName looks it up by this name. */
         portName: "http",
@@ -60,10 +61,12 @@ export const DEFAULTS = {
         annotations: {} as Readonly<Record<string, string>>,
         allowPublicLoadBalancer: false,
     },
-    networkPolicy: { enabled: false, adminCidrs: [] as readonly string[], adminNamespaces: [] as readonly string[] },
-    security: { dropAllCapabilities: false, extraCapabilities: [] as readonly string[] },
-    /** No requests or limits unless set. */
-    resources: {} as Readonly<Record<string, unknown>>,
+    /** Wherever one can apply (not on the host network): admin ports from inside the cluster only, the example backend from the traffic manager only. */
+    networkPolicy: { enabled: true, adminCidrs: [] as readonly string[], adminNamespaces: [] as readonly string[] },
+    /** Every capability dropped but what the image needs; no admin exposure of an affected release accepted. */
+    security: { dropAllCapabilities: true, extraCapabilities: [] as readonly string[], acceptAdminExposure: [] as readonly string[] },
+    /** Requests, so the scheduler places the pod where it fits; no limits unless set (docs/production.md says why). */
+    resources: { requests: { cpu: "500m", memory: "1Gi" } as Readonly<Record<string, string>> },
     nodeSelector: {} as Readonly<Record<string, string>>,
     tolerations: [] as readonly unknown[],
     affinity: {} as Readonly<Record<string, unknown>>,

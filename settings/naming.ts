@@ -61,10 +61,12 @@ export interface BackendNames {
     readonly app: string;
     readonly deployment: string;
     readonly service: string;
+    /** The NetworkPolicy that admits only the traffic manager. */
+    readonly networkPolicy: string;
 }
 
 export function backendNames(app: string): BackendNames {
-    return { app, deployment: `${app}-deployment`, service: `${app}${BACKEND_SERVICE_SUFFIX}` };
+    return { app, deployment: `${app}-deployment`, service: `${app}${BACKEND_SERVICE_SUFFIX}`, networkPolicy: app };
 }
 
 /** What an object is within its application, for `app.kubernetes.io/component`. */

@@ -7,6 +7,7 @@ import {
     stringMap, wholeNumber,
 } from "./checks";
 import { LICENSING_ENV } from "./licensing";
+import { ADVISORY_TABLE } from "./advisories";
 
 export const ADMIN_SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
 export type AdminServiceType = (typeof ADMIN_SERVICE_TYPES)[number];
@@ -32,10 +33,15 @@ export interface NetworkPolicySettings {
 }
 
 export interface SecuritySettings {
-    /** Drop every capability and add back only what vTM needs. @default false (the runtime's defaults plus SYS_RESOURCE, as upstream) */
+    /** Drop every capability and add back only what vTM needs. @default true (false: the runtime's defaults plus SYS_RESOURCE, as upstream) */
     readonly dropAllCapabilities: boolean;
     /** More capabilities to add, if the image needs one the program does not know of. @default [] */
     readonly extraCapabilities: readonly string[];
+    /**
+     * The advisories (CVE ids) whose risk the user accepts for admin interfaces reachable from outside the
+     * cluster (settings/adminExposure.ts). @default [] (an affected or unknown release's admin interfaces stay inside the cluster)
+     */
+    readonly acceptAdminExposure: readonly string[];
 }
 
 export interface ResourceSettings {
@@ -110,6 +116,8 @@ const QUANTITY = /^([0-9]+(\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** The placeholder Pulumi.prod.yaml ships: refused, so that a copied stack never pins an image that does not exist. */
+export const PLACEHOLDER_DIGEST = `sha256:${"0".repeat(64)}`;
 
 const fieldsOf = (raw: string | undefined): unknown => (raw === undefined ? {} : parseJson(raw) ?? raw);
 
@@ -153,6 +161,16 @@ function parseNetworkPolicy(problems: Problems, raw: string | undefined): Networ
     };
 }
 
+const KNOWN_ADVISORIES = ADVISORY_TABLE.advisories.map((a) => a.id);
+
+/** A list of the advisory table's CVE ids (one id alone is taken as a list of one). */
+const advisoryIds: Check<readonly string[]> = (v) => {
+    const list = typeof v === "string" ? [v] : v;
+    if (!Array.isArray(list) || !list.every((id) => typeof id === "string")) return new Invalid(`is not a list of advisory ids (known: ${KNOWN_ADVISORIES.join(", ")})`);
+    const unknown = list.filter((id) => !KNOWN_ADVISORIES.includes(id));
+    return unknown.length === 0 ? [...new Set(list as string[])] : new Invalid(`names ${unknown.map((id) => `'${id}'`).join(", ")}, not an advisory of the table (settings/vtm-advisories.json knows ${KNOWN_ADVISORIES.join(", ")})`);
+};
+
 function parseSecurity(problems: Problems, raw: string | undefined): SecuritySettings {
     const d = DEFAULTS.security;
     const o = objectFields(problems, "security", fieldsOf(raw), Object.keys(d));
@@ -163,6 +181,7 @@ function parseSecurity(problems: Problems, raw: string | undefined): SecuritySet
                 ? (v as string[])
                 : new Invalid("is not a list of capability names such as NET_RAW (upper case, without CAP_)"),
         ),
+        acceptAdminExposure: run(problems, "security.acceptAdminExposure", o.acceptAdminExposure, d.acceptAdminExposure, advisoryIds),
     };
 }
 
@@ -189,11 +208,21 @@ export function quantityValue(quantity: string): number {
     return Number(number) * QUANTITY_SUFFIXES[suffix ?? ""];
 }
 
+/** The default requests, each lowered to its limit when the user set a smaller one (Kubernetes refuses a request above its limit). */
+function defaultRequests(limits: Readonly<Record<string, string>>): Record<string, string> {
+    const requests: Record<string, string> = { ...DEFAULTS.resources.requests };
+    for (const [name, limit] of Object.entries(limits)) {
+        if (requests[name] !== undefined && quantityValue(limit) < quantityValue(requests[name])) requests[name] = limit;
+    }
+    return requests;
+}
+
 function parseResources(problems: Problems, raw: string | undefined): ResourceSettings {
     const o = objectFields(problems, "resources", fieldsOf(raw), ["requests", "limits"]);
+    const limits = run(problems, "resources.limits", o.limits, {}, quantities("limits"));
     const resources = {
-        requests: run(problems, "resources.requests", o.requests, {}, quantities("requests")),
-        limits: run(problems, "resources.limits", o.limits, {}, quantities("limits")),
+        requests: run(problems, "resources.requests", o.requests, defaultRequests(limits), quantities("requests")),
+        limits,
     };
     // Kubernetes refuses a pod whose request is above its limit.
     for (const [name, request] of Object.entries(resources.requests)) {
@@ -289,6 +318,12 @@ function parseRegistry(problems: Problems, raw: string | undefined): RegistrySet
     };
 }
 
+const digestPattern = pattern(DIGEST, 71, "an image digest: sha256: and 64 lower-case hex digits");
+const imageDigest: Check<string> = (v) =>
+    v === PLACEHOLDER_DIGEST
+        ? new Invalid("is the placeholder of Pulumi.prod.yaml, not your image's digest; set the digest of your image (docker buildx imagetools inspect <image>), or unset imageDigest to use the image by tag")
+        : digestPattern(v);
+
 export function parseProduction(problems: Problems, raw: RawProduction, replicas: number): ProductionSettings {
     const availability = parseAvailability(problems, raw.availability);
     if (availability.maxUnavailable >= replicas && replicas > 1) {
@@ -308,7 +343,7 @@ export function parseProduction(problems: Problems, raw: RawProduction, replicas
         availability,
         wait: parseWait(problems, raw.wait),
         registry: parseRegistry(problems, raw.registry),
-        imageDigest: run(problems, "imageDigest", digest, undefined as string | undefined, pattern(DIGEST, 71, "an image digest: sha256: and 64 lower-case hex digits")),
+        imageDigest: run(problems, "imageDigest", digest, undefined as string | undefined, imageDigest),
         adminPasswordRotation: run(problems, "adminPasswordRotation", raw.adminPasswordRotation, DEFAULTS.adminPasswordRotation, pattern(/^.{0,253}$/s, 253, "a string of at most 253 characters")),
     };
 }

@@ -11,6 +11,7 @@ import { MAX_BACKEND_NAME_LENGTH, MAX_NAME_LENGTH, backendNames, vtmNames } from
 import { LICENSING_SECRET_KEYS, LicensingSettings, SecretKey, ownerSecretProblem, parseLicensing } from "./licensing";
 import { closest } from "./names";
 import { ProblemsError } from "./problems";
+import { adminExposureProblem } from "./adminExposure";
 import { ProductionSettings, RawProduction, parseProduction } from "./production";
 import { MountSettings, PoolSettings, ServiceSettings, Taken, checkServices, parseMounts, parsePools, parseServices } from "./services";
 
@@ -339,6 +340,8 @@ export function parseSettings(raw: ConfigSource, more?: MoreChecks): Settings {
     if (settings.registryPassword !== undefined && !registryRefused && (settings.registry.server === "" || settings.registry.username === "")) {
         problems.push("registryPassword: needs registry.server and registry.username, to make the image pull Secret (pulumi config set --path registry.server <host>)");
     }
+    const exposed = adminExposureProblem(settings);
+    if (exposed !== undefined) problems.push(exposed);
     checkServices(problems, settings.services, vtmNames(settings.name), checkNames(problems, settings));
     checkKeys(problems, warnings, raw, read);
     if (more !== undefined) problems.push(...more(settings, problems));

@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from "util";
 import { ADMIN_PORTS, DEFAULTS } from "./defaults";
 import { Settings } from "./settings";
+import { adminExposureWarnings } from "./adminExposure";
 
 /** Whether a setting has its default value (fields left unset count as absent). */
 function same(value: unknown, fallback: unknown): boolean {
@@ -42,8 +43,16 @@ export function settingWarnings(settings: Settings): string[] {
             }
         }
     }
-    if (settings.networkPolicy.enabled && settings.exposure === "HostNetwork") {
-        warnings.push("networkPolicy.enabled: has no effect in HostNetwork exposure: pods on the host network are outside NetworkPolicy (see docs/production.md)");
+    const policy = settings.networkPolicy;
+    if (settings.exposure === "HostNetwork" && (policy.adminCidrs.length > 0 || policy.adminNamespaces.length > 0)) {
+        warnings.push("networkPolicy: no NetworkPolicy is made in HostNetwork exposure (pods on the host network are outside NetworkPolicy), so adminCidrs and adminNamespaces do nothing (see docs/production.md)");
     }
+    if (settings.exposure !== "HostNetwork" && settings.adminService.type !== "ClusterIP" && policy.enabled && policy.adminCidrs.length === 0) {
+        warnings.push(
+            `networkPolicy.adminCidrs: is empty, so the NetworkPolicy lets only pods of the cluster reach the admin ports, not the clients of the ${settings.adminService.type} admin Service; ` +
+                "list their CIDRs (or set networkPolicy.enabled to false)",
+        );
+    }
+    warnings.push(...adminExposureWarnings(settings));
     return warnings;
 }

@@ -11,7 +11,7 @@ import { Recorder } from "../scripts/mockRuntime";
 import { render } from "../scripts/render";
 import { FakeApiServer, apiNode, startFakeApiServer } from "./fakeApiServer";
 import { fakeCluster, node } from "./fakeCluster";
-import { find, outputValue, renderDev } from "./helpers";
+import { find, outputValue, renderDev, HOST_NETWORK } from "./helpers";
 
 /** Renders with a cluster and expects a refusal; returns the listed problems and what was registered. */
 async function refusedBy(cluster: ReturnType<typeof fakeCluster>, set: Record<string, string>): Promise<{ problems: string[]; heading: string; recorder: Recorder }> {
@@ -114,7 +114,7 @@ describe("cluster: the real client against an API server", () => {
         const kubeconfig = path.join(dir, "config");
         fs.writeFileSync(kubeconfig, fs.readFileSync(api.kubeconfig, "utf8").replace(/127\.0\.0\.1:\d+/, "127.0.0.1:1"));
         const reader = (await kubernetesCluster({ kubeconfig }))!;
-        const r = await render({ stack: "dev", cluster: reader, set: { exposure: "HostNetwork" } });
+        const r = await render({ stack: "dev", cluster: reader, set: { ...HOST_NETWORK } });
         assert.strictEqual(r.outputs.serviceEndpoint.value, "http://<node-address>:80");
         const warning = r.notes.find((n) => n.includes("Could not read the cluster"));
         assert.match(String(warning), /ECONNREFUSED/);
@@ -128,19 +128,19 @@ describe("cluster: the node address and the rollout's room", () => {
         const up = await renderDev({}, { cluster });
         assert.match(String(up.outputs.serviceEndpoint.value), /^http:\/\/198\.51\.100\.4:\d+$/);
         // In preview a nodePort is not allocated yet, but on the host network the whole address is known.
-        const preview = await render({ stack: "dev", preview: true, cluster, set: { exposure: "HostNetwork" } });
+        const preview = await render({ stack: "dev", preview: true, cluster, set: { ...HOST_NETWORK } });
         assert.deepStrictEqual(preview.outputs.adminUrl, { value: "https://198.51.100.4:9090", secret: false, known: true });
     });
 
     it("shows <node-address> when no cluster is read (offline rendering)", async () => {
-        const r = await render({ stack: "dev", set: { exposure: "HostNetwork" } });
+        const r = await render({ stack: "dev", set: { ...HOST_NETWORK } });
         assert.strictEqual(r.outputs.serviceEndpoint.value, "http://<node-address>:80");
         assert.strictEqual(r.outputs.adminUrl.value, "https://<node-address>:9090");
     });
 
     const strategy = async (replicas: number, nodes: number, set: Record<string, string> = {}) => {
         const cluster = fakeCluster({ nodes: Array.from({ length: nodes }, (_, i) => node(i)) });
-        const r = await renderDev({ exposure: "HostNetwork", replicas: String(replicas), ...set }, { cluster });
+        const r = await renderDev({ ...HOST_NETWORK, replicas: String(replicas), ...set }, { cluster });
         return find(r.objects, "Deployment", "vtm").spec.strategy.rollingUpdate;
     };
 
@@ -154,12 +154,12 @@ describe("cluster: the node address and the rollout's room", () => {
         assert.deepStrictEqual(await strategy(3, 3, { "availability.maxUnavailable": "2" }), { maxSurge: 1, maxUnavailable: 2 });
         // Nodes that the pods may not use leave no room either.
         const tainted = fakeCluster({ nodes: [node(0), node(1), node(2, {}, { taints: [{ key: "dedicated", value: "db", effect: "NoSchedule" }] })] });
-        const r = await renderDev({ exposure: "HostNetwork", replicas: "2" }, { cluster: tainted });
+        const r = await renderDev({ ...HOST_NETWORK, replicas: "2" }, { cluster: tainted });
         assert.deepStrictEqual(find(r.objects, "Deployment", "vtm").spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 1 });
     });
 
     it("without a cluster to ask, assumes there is no node to spare", async () => {
-        const r = await render({ stack: "dev", set: { exposure: "HostNetwork" } });
+        const r = await render({ stack: "dev", set: { ...HOST_NETWORK } });
         assert.deepStrictEqual(find(r.objects, "Deployment", "vtm").spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 1 });
     });
 });
@@ -216,7 +216,7 @@ describe("cluster: prerequisites are named before anything is registered", () =>
 
     it("names a spread key that no node has, and more host-network replicas than nodes", async () => {
         const cluster = fakeCluster({ nodes: [node(0), node(1)] });
-        const { problems } = await refusedBy(cluster, { exposure: "HostNetwork", replicas: "3", "availability.spreadTopologyKey": "example.com/rack" });
+        const { problems } = await refusedBy(cluster, { ...HOST_NETWORK, replicas: "3", "availability.spreadTopologyKey": "example.com/rack" });
         assert.deepStrictEqual(problems, [
             "availability.spreadTopologyKey: no node the pods may run on has the label 'example.com/rack', so the 3 replicas would not be spread; label the nodes or choose another key (kubernetes.io/hostname spreads over nodes)",
             "replicas: 3 host-network traffic managers need 3 nodes (one per node), and only 2 can run them; lower replicas to 2 or add nodes",
@@ -227,9 +227,9 @@ describe("cluster: prerequisites are named before anything is registered", () =>
         const cluster = fakeCluster({
             nodes: [node(0), node(1, {}, { unschedulable: true }), node(2, {}, { taints: [{ key: "dedicated", value: "db", effect: "NoSchedule" }] })],
         });
-        const refused = await refusedBy(cluster, { exposure: "HostNetwork", replicas: "2" });
+        const refused = await refusedBy(cluster, { ...HOST_NETWORK, replicas: "2" });
         assert.match(refused.problems[0], /^replicas: 2 host-network traffic managers need 2 nodes \(one per node\), and only 1 can run them/);
-        const tolerated = await renderDev({ exposure: "HostNetwork", replicas: "2", tolerations: '[{"key": "dedicated", "operator": "Equal", "value": "db", "effect": "NoSchedule"}]' }, { cluster });
+        const tolerated = await renderDev({ ...HOST_NETWORK, replicas: "2", tolerations: '[{"key": "dedicated", "operator": "Equal", "value": "db", "effect": "NoSchedule"}]' }, { cluster });
         assert.strictEqual(find(tolerated.objects, "Deployment", "vtm").spec.replicas, 2);
     });
 

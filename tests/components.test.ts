@@ -42,7 +42,9 @@ describe("BackendApplication alone", () => {
         const { objects } = await objectsOf(() => new BackendApplication("example", {}));
         const app = find(objects, "Deployment", "example-application-deployment");
         assert.strictEqual(app.spec.replicas, 2);
-        assert.strictEqual(app.spec.template.spec.containers[0].image, "nginx:1.7.9");
+        assert.strictEqual(app.spec.template.spec.containers[0].image, "nginxinc/nginx-unprivileged:stable-alpine");
+        // No NetworkPolicy unless the clients to admit are named.
+        assert.deepStrictEqual(objects.filter((o) => o.kind === "NetworkPolicy"), []);
         const svc = find(objects, "Service", "example-application-backend-service");
         assert.strictEqual(svc.spec.clusterIP, "None");
         assert.strictEqual(svc.spec.ports[0].name, "http");

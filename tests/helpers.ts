@@ -191,3 +191,8 @@ export function unknownFields(value: unknown, type: string, at: string): string[
         return attribute ? unknownFields(v, attribute.type, `${at}.${k}`) : [`${at}.${k}`];
     });
 }
+
+/** The default image (vTM 19.1) is affected by CVE-2024-7593: admin interfaces outside the cluster must accept it. */
+export const ACCEPT_ADMIN_EXPOSURE: Record<string, string> = { "security.acceptAdminExposure": "CVE-2024-7593" };
+/** HostNetwork exposure of the default image, its admin exposure accepted. */
+export const HOST_NETWORK: Record<string, string> = { exposure: "HostNetwork", ...ACCEPT_ADMIN_EXPOSURE };

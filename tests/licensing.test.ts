@@ -474,7 +474,7 @@ describe("licensing: the documented examples", () => {
         const r = await render({
             stack: "prod",
             projectDir: dir,
-            set: { registryPassword: "s3cret-Registry-Token", servicesDirectorOwnerSecret: OWNER_SECRET },
+            set: { registryPassword: "s3cret-Registry-Token", servicesDirectorOwnerSecret: OWNER_SECRET, imageDigest: `sha256:${"d".repeat(64)}` },
             includeSecrets: true,
             cluster: fakeCluster(),
             mock: { simulateCluster: true },

@@ -130,7 +130,7 @@ describe("odd input: YAML documents", () => {
 
 describe("determinism", () => {
     const STACKS: [string, Record<string, string>][] = [
-        ["prod", { registryPassword: "x-registry-token" }],
+        ["prod", { registryPassword: "x-registry-token", imageDigest: `sha256:${"f".repeat(64)}` }],
         ["dev", { services: '{"b": {"port": 81, "pool": "discard"}, "a": {"port": 80, "pool": "example-pool", "frontend": {}}}', replicas: "3" }],
     ];
     for (const [stack, set] of STACKS) {

@@ -4,9 +4,10 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import { RenderResult } from "../scripts/render";
 import { openPorts } from "../components/networkPolicy";
-import { KubeObject, container, env, outputValue, find, findAll, findByPrefix, renderDev, renderRefused, validateSchema } from "./helpers";
+import { KubeObject, container, env, outputValue, find, findAll, findByPrefix, renderDev, HOST_NETWORK, ACCEPT_ADMIN_EXPOSURE, renderRefused, validateSchema } from "./helpers";
 
-const PROD_SECRETS = { registryPassword: "s3cret-Registry-Token" };
+// The prod stack ships a placeholder digest, refused: a deployment sets its own.
+const PROD_SECRETS = { registryPassword: "s3cret-Registry-Token", imageDigest: `sha256:${"d".repeat(64)}` };
 const prod = (set: Record<string, string> = {}, password = "Generated-Prod-Password-1") =>
     renderDev({ ...PROD_SECRETS, ...set }, { stack: "prod" }, { password: () => password });
 const deployment = (r: RenderResult) => find(r.objects, "Deployment", "vtm");
@@ -48,7 +49,7 @@ describe("production stack (Pulumi.prod.yaml)", () => {
     });
 
     it("pulls the image by digest with a pull Secret made from the registry credentials", () => {
-        assert.strictEqual(container(deployment(r)).image, "registry.example.com/pulsesecure/vtm:19.1@sha256:" + "0".repeat(64));
+        assert.strictEqual(container(deployment(r)).image, `registry.example.com/pulsesecure/vtm:19.1@${PROD_SECRETS.imageDigest}`);
         const pull = findByPrefix(r.objects, "Secret", "vtm-registry-credentials");
         assert.strictEqual(pull.type, "kubernetes.io/dockerconfigjson");
         const auth = JSON.parse(pull.stringData[".dockerconfigjson"]).auths["registry.example.com"];
@@ -110,36 +111,51 @@ describe("the NetworkPolicy's open ports", () => {
         for (const port of [53, 9090, 65535]) assert.ok(covers(port, "UDP"), `UDP ${port}`);
     });
 
-    it("admin ports with no sources: reachable by port-forward only, no admin rule at all", async () => {
-        const r = await renderDev({ networkPolicy: '{"enabled": true}' });
-        assert.deepStrictEqual(find(r.objects, "NetworkPolicy", "vtm").spec.ingress, [{ ports: openPorts() }]);
+    it("by default: the admin ports from pods of the cluster only (no ipBlock: nothing from outside), every other port open", async () => {
+        const r = await renderDev();
+        const adminPorts = [{ protocol: "TCP", port: 9090 }, { protocol: "TCP", port: 9070 }];
+        assert.deepStrictEqual(find(r.objects, "NetworkPolicy", "vtm").spec.ingress, [{ ports: openPorts() }, { from: [{ namespaceSelector: {} }], ports: adminPorts }]);
     });
 
-    it("in HostNetwork mode, warns that a NetworkPolicy does not apply", async () => {
-        const r = await renderDev({ exposure: "HostNetwork", networkPolicy: '{"enabled": true}' });
-        assert.ok(r.notes.includes("warning: networkPolicy.enabled: has no effect in HostNetwork exposure: pods on the host network are outside NetworkPolicy (see docs/production.md)"));
+    it("admits the example backend's pods only to the traffic manager's pods, on nginx's port", async () => {
+        const r = await renderDev();
+        const policy = find(r.objects, "NetworkPolicy", "example-application");
+        assert.deepStrictEqual(policy.spec.podSelector.matchLabels, find(r.objects, "Deployment", "example-application-deployment").spec.selector.matchLabels);
+        assert.deepStrictEqual(policy.spec.ingress, [{ from: [{ podSelector: { matchLabels: find(r.objects, "Deployment", "vtm").spec.selector.matchLabels } }], ports: [{ protocol: "TCP", port: 8080 }] }]);
+    });
+
+    it("makes none in HostNetwork mode, where NetworkPolicy cannot apply, and says named sources do nothing there", async () => {
+        const r = await renderDev({ ...HOST_NETWORK, "networkPolicy.adminCidrs": '["10.0.0.0/8"]' });
+        assert.deepStrictEqual(findAll(r.objects, "NetworkPolicy"), []);
+        assert.ok(r.notes.includes("warning: networkPolicy: no NetworkPolicy is made in HostNetwork exposure (pods on the host network are outside NetworkPolicy), so adminCidrs and adminNamespaces do nothing (see docs/production.md)"), r.notes.join("\n"));
+    });
+
+    it("makes none when networkPolicy.enabled is false", async () => {
+        const r = await renderDev({ "networkPolicy.enabled": "false" });
+        assert.deepStrictEqual(findAll(r.objects, "NetworkPolicy"), []);
     });
 });
 
 describe("admin Service", () => {
-    it("defaults to ClusterIP outside the dev stack, whose upstream manifests used NodePort", async () => {
+    it("defaults to ClusterIP, in the dev stack too (the upstream manifests used NodePort)", async () => {
         const r = await renderDev({ adminService: "{}" });
         assert.strictEqual(find(r.objects, "Service", "vtm-admin-services").spec.type, "ClusterIP");
         const dev = await renderDev();
-        assert.strictEqual(find(dev.objects, "Service", "vtm-admin-services").spec.type, "NodePort");
+        assert.strictEqual(find(dev.objects, "Service", "vtm-admin-services").spec.type, "ClusterIP");
     });
 
     it("gives admin URLs for each type: in-cluster name, nodePort or balancer", async () => {
         const clusterIP = await renderDev({ adminService: "{}", namespace: "edge" });
         assert.strictEqual(outputValue(clusterIP, "adminUrl"), "https://vtm-admin-services.edge.svc.cluster.local:9090");
         assert.strictEqual(outputValue(clusterIP, "restApiUrl"), "https://vtm-admin-services.edge.svc.cluster.local:9070");
-        const balancer = await renderDev({ adminService: '{"type": "LoadBalancer", "loadBalancerSourceRanges": ["10.0.0.0/8"]}' }, {}, { balancerIngress: { hostname: "admin.example.com" } });
+        const balancer = await renderDev({ adminService: '{"type": "LoadBalancer", "loadBalancerSourceRanges": ["10.0.0.0/8"]}', ...ACCEPT_ADMIN_EXPOSURE }, {}, { balancerIngress: { hostname: "admin.example.com" } });
         assert.strictEqual(outputValue(balancer, "adminUrl"), "https://admin.example.com:9090");
     });
 
     it("takes fixed nodePorts, source ranges and annotations", async () => {
         const r = await renderDev({
             adminService: '{"type": "LoadBalancer", "nodePorts": {"webui": 30990, "restapi": 30970}, "loadBalancerSourceRanges": ["10.1.0.0/16"], "annotations": {"team": "ops"}}',
+            ...ACCEPT_ADMIN_EXPOSURE,
         });
         const admin = find(r.objects, "Service", "vtm-admin-services");
         assert.deepStrictEqual(admin.spec.ports.map((p: KubeObject) => [p.name, p.nodePort]), [["vtm-webui", 30990], ["vtm-restapi", 30970]]);
@@ -148,7 +164,7 @@ describe("admin Service", () => {
     });
 
     it("refuses a LoadBalancer open to everyone unless explicitly allowed", async () => {
-        const { message, recorder } = await renderRefused({ adminService: '{"type": "LoadBalancer"}' });
+        const { message, recorder } = await renderRefused({ adminService: '{"type": "LoadBalancer"}', ...ACCEPT_ADMIN_EXPOSURE });
         assert.ok(
             message.includes(
                 "  - adminService.loadBalancerSourceRanges: is empty, so a LoadBalancer would open the admin UI and REST API to anyone who can reach the balancer; " +
@@ -157,20 +173,38 @@ describe("admin Service", () => {
             message,
         );
         assert.deepStrictEqual(recorder.resources, []);
-        const allowed = await renderDev({ adminService: '{"type": "LoadBalancer", "allowPublicLoadBalancer": true}' });
+        const allowed = await renderDev({ adminService: '{"type": "LoadBalancer", "allowPublicLoadBalancer": true}', ...ACCEPT_ADMIN_EXPOSURE });
         assert.strictEqual(find(allowed.objects, "Service", "vtm-admin-services").spec.loadBalancerSourceRanges, undefined);
     });
 });
 
 describe("pod security defaults and host networking", () => {
-    it("by default keeps the runtime's capabilities plus SYS_RESOURCE, as upstream, with no privilege escalation", async () => {
+    it("by default drops every capability but what the image needs (no NET_RAW without a Ping monitor), with no privilege escalation", async () => {
         const r = await renderDev();
-        assert.deepStrictEqual(container(deployment(r)).securityContext, { allowPrivilegeEscalation: false, capabilities: { add: ["SYS_RESOURCE"] } });
+        assert.deepStrictEqual(container(deployment(r)).securityContext, {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"], add: ["SYS_RESOURCE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL", "NET_BIND_SERVICE"] },
+        });
         assert.deepStrictEqual(podSpec(r).securityContext, { seccompProfile: { type: "RuntimeDefault" } });
+        assert.deepStrictEqual(container(deployment(r)).resources, { requests: { cpu: "500m", memory: "1Gi" } });
+    });
+
+    it("adds NET_RAW only when a Ping monitor is configured: a pool's built-in Ping, or a monitor of type ping in a document", async () => {
+        const pool = await renderDev({ pools: '{"example-pool": {"monitors": ["Ping"]}}' });
+        assert.ok(container(deployment(pool)).securityContext.capabilities.add.includes("NET_RAW"));
+        const { usesPing } = await import("../vtm/configuration");
+        assert.strictEqual(usesPing([{ monitors: [{ name: "icmp", properties: { basic: {} } }] }]), true);
+        assert.strictEqual(usesPing([{ monitors: [{ name: "web", properties: { basic: { type: "http" } } }] }]), false);
+        assert.strictEqual(usesPing([{ pools: [{ name: "p", properties: { basic: { monitors: ["Simple HTTP"] } } }] }]), false);
+    });
+
+    it("keeps the runtime's capabilities plus SYS_RESOURCE, as upstream, with dropAllCapabilities false", async () => {
+        const r = await renderDev({ "security.dropAllCapabilities": "false" });
+        assert.deepStrictEqual(container(deployment(r)).securityContext, { allowPrivilegeEscalation: false, capabilities: { add: ["SYS_RESOURCE"] } });
     });
 
     it("on the host network adds NET_ADMIN, forbids two host-network pods per node, and with a pod on every node stops one first", async () => {
-        const r = await renderDev({ exposure: "HostNetwork", replicas: "3", security: '{"dropAllCapabilities": true, "extraCapabilities": ["SYS_PTRACE"]}' });
+        const r = await renderDev({ exposure: "HostNetwork", replicas: "3", security: '{"dropAllCapabilities": true, "extraCapabilities": ["SYS_PTRACE"], "acceptAdminExposure": ["CVE-2024-7593"]}' });
         const caps = container(deployment(r)).securityContext.capabilities;
         assert.ok(caps.add.includes("NET_ADMIN") && caps.add.includes("SYS_PTRACE"));
         const selector = deployment(r).spec.selector.matchLabels;
@@ -189,7 +223,7 @@ describe("pod security defaults and host networking", () => {
 
     it("keeps the user's affinity and adds the host-network rule to it", async () => {
         const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "edge", operator: "Exists" }] }] } } };
-        const r = await renderDev({ exposure: "HostNetwork", affinity: JSON.stringify(affinity) });
+        const r = await renderDev({ ...HOST_NETWORK, affinity: JSON.stringify(affinity) });
         assert.deepStrictEqual(podSpec(r).affinity.nodeAffinity, affinity.nodeAffinity);
         assert.strictEqual(podSpec(r).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.length, 1);
     });
@@ -217,6 +251,7 @@ describe("what rolls the pods and what does not", () => {
     it("admin Service, NetworkPolicy, waits and budgets do not change the pod template", async () => {
         const other = await prod({
             adminService: '{"type": "NodePort"}',
+            ...ACCEPT_ADMIN_EXPOSURE,
             networkPolicy: '{"enabled": false}',
             wait: '{"deploymentSeconds": 0, "serviceSeconds": 0}',
             "loadBalancer.timeoutSeconds": "0",
@@ -278,6 +313,12 @@ describe("production settings: refused before anything is registered", () => {
         ["a managed environment variable", { extraEnv: '{"ZEUS_PASS": "x"}' }, "extraEnv.ZEUS_PASS: is set by the program itself (ZEUS_EULA, ZEUS_COMMUNITY_EDITION, ZEUS_WATCHED_CONFIG, ZEUS_CONFIG_IMPORT_ARGS, ZEUS_PASS); use the setting that controls it"],
         ["maxUnavailable as large as the replicas", { replicas: "2", availability: '{"maxUnavailable": 2}' }, "availability.maxUnavailable: 2 would let every one of the 2 replicas go down at once; use at most 1"],
         ["a malformed digest", { imageDigest: "sha256:abc" }, "imageDigest: 'sha256:abc' is not an image digest: sha256: and 64 lower-case hex digits"],
+        [
+            "the placeholder digest of Pulumi.prod.yaml",
+            { imageDigest: `sha256:${"0".repeat(64)}` },
+            `imageDigest: 'sha256:${"0".repeat(64)}' is the placeholder of Pulumi.prod.yaml, not your image's digest; set the digest of your image (docker buildx imagetools inspect <image>), or unset imageDigest to use the image by tag`,
+        ],
+        ["an advisory acceptance that is not a list of ids", { security: '{"acceptAdminExposure": [7593]}' }, "security.acceptAdminExposure: [7593] is not a list of advisory ids (known: CVE-2024-7593)"],
         ["a digest on a pinned image", { image: `vtm@sha256:${"a".repeat(64)}`, imageDigest: `sha256:${"b".repeat(64)}` }, `imageDigest: cannot pin image 'vtm@sha256:${"a".repeat(64)}', which already names a digest; set one or the other`],
         ["a registry password without a registry", { registryPassword: "tok" }, "registryPassword: needs registry.server and registry.username, to make the image pull Secret (pulumi config set --path registry.server <host>)"],
         ["a rotation with a set password", { adminPassword: "Own-Password-9", adminPasswordRotation: "1" }, "adminPasswordRotation: only rotates a generated password; with adminPassword set, set a new adminPassword to rotate it"],

@@ -16,6 +16,8 @@ import { Recorder } from "../scripts/mockRuntime";
 import { RenderResult, render } from "../scripts/render";
 import { KubeObject, renderDev, unknownFields, validateSchema } from "./helpers";
 import { apiVersionOfImage } from "../vtm/releases";
+import { imageAdvisories } from "../settings/advisories";
+import { DEFAULTS } from "../settings/defaults";
 
 // ---------------------------------------------------------------------------------------------------
 // What the README documents
@@ -394,8 +396,16 @@ function makeValid(raw: Cfg): Cfg {
     const fromTag = apiVersionOfImage(String(c.image ?? "pulsesecure/vtm:19.1"));
     if (fromTag === undefined) c.apiVersion ??= "8.3";
     else if (c.apiVersion !== undefined && Number(c.apiVersion) > fromTag) delete c.apiVersion;
+    acceptAdminExposure(c);
     c.eula = "accept";
     return c;
+}
+
+/** Admin interfaces outside the cluster of a release the advisory table does not clear: accepted, as a user must. */
+function acceptAdminExposure(c: Cfg): void {
+    const exposed = c.exposure === "HostNetwork" || (c.adminService?.type !== undefined && c.adminService.type !== "ClusterIP");
+    const advisories = imageAdvisories(String(c.image ?? DEFAULTS.image)).advisories.map((a) => a.id);
+    if (exposed && advisories.length > 0) c.security = { ...(c.security ?? {}), acceptAdminExposure: advisories };
 }
 
 const validCase: fc.Arbitrary<Case> = fc
@@ -420,6 +430,8 @@ interface Broken {
 function mutate(c: Cfg, edit: (x: Cfg) => readonly string[] | Broken): Broken {
     const x = structuredClone(c);
     const result = edit(x);
+    // An edit that puts the admin interfaces outside the cluster accepts it, as a valid configuration does.
+    if (x.security === undefined || (typeof x.security === "object" && !Array.isArray(x.security))) acceptAdminExposure(x);
     return Array.isArray(result) ? { cfg: x, keys: result as readonly string[] } : { ...(result as Broken), cfg: x };
 }
 
@@ -712,7 +724,10 @@ const BREAKERS: readonly Breaker[] = [
     }),
     [
         "adminService.loadBalancerSourceRanges (public LoadBalancer)",
-        (c) => fc.constant(null).map(() => mutate(c, (x) => ((x.adminService = { ...(x.adminService ?? {}), type: "LoadBalancer", loadBalancerSourceRanges: [], allowPublicLoadBalancer: false }), ["adminService.loadBalancerSourceRanges"]))),
+        (c) =>
+            fc.constant(null).map(() =>
+                mutate(c, (x) => ((x.adminService = { ...(x.adminService ?? {}), type: "LoadBalancer", loadBalancerSourceRanges: [], allowPublicLoadBalancer: false }), ["adminService.loadBalancerSourceRanges"])),
+            ),
     ],
     [
         "adminService.type",

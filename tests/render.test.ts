@@ -93,7 +93,7 @@ describe("offline rendering", () => {
 
         it("writes one file per object with --out, in apply order, and the notes to stderr", () => {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-out-"));
-            const run = spawnSync("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--set", "exposure=HostNetwork", "--out", out], {
+            const run = spawnSync("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--set", "exposure=HostNetwork", "--set", "security.acceptAdminExposure=CVE-2024-7593", "--out", out], {
                 cwd: PROJECT_DIR,
                 encoding: "utf8",
             });
@@ -117,7 +117,7 @@ describe("offline rendering", () => {
         it("prints a YAML stream to stdout, and stops with the config error and exit 1 on bad input", () => {
             const stream = execFileSync("npm", ["run", "--silent", "render", "--", "--stack", "dev"], { cwd: PROJECT_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
             const docs = yaml.loadAll(stream) as any[];
-            assert.deepStrictEqual(docs.map((d) => d.kind), ["ServiceAccount", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "Service", "Service", "Service", "Deployment", "Deployment"]);
+            assert.deepStrictEqual(docs.map((d) => d.kind), ["ServiceAccount", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "Service", "Service", "Service", "Deployment", "Deployment", "NetworkPolicy", "NetworkPolicy"]);
             const bad = spawnSync("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--set", "exposure=Ingress"], { cwd: PROJECT_DIR, encoding: "utf8" });
             assert.strictEqual(bad.status, 1);
             assert.match(bad.stderr, /exposure: 'Ingress' is not one of NodePort, LoadBalancer, HostNetwork/);

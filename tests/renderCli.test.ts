@@ -20,6 +20,9 @@ const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 const rendered = (dir: string) => fs.readdirSync(dir).filter((f) => !f.startsWith(".")).sort();
 const kinds = (dir: string) => rendered(dir).map((f) => yaml.load(fs.readFileSync(path.join(dir, f), "utf8")) as Record<string, any>);
 
+/** A digest for the prod stack, whose shipped placeholder is refused. */
+const DIGEST = `sha256:${"e".repeat(64)}`;
+
 describe("npm run render, as a user runs it", function () {
     this.timeout(180_000);
 
@@ -50,9 +53,9 @@ describe("npm run render, as a user runs it", function () {
     describe("--out", () => {
         it("leaves exactly the stack just rendered: what an earlier render wrote there is removed", () => {
             const out = tmp("vtm-out-");
-            assert.strictEqual(npmRender(["--stack", "prod", "--set", "registryPassword=token-token-1", "--out", out]).status, 0);
+            assert.strictEqual(npmRender(["--stack", "prod", "--set", "registryPassword=token-token-1", "--set", `imageDigest=${DIGEST}`, "--out", out]).status, 0);
             assert.ok(kinds(out).some((o) => o.kind === "Service" && o.spec.type === "LoadBalancer"), "the prod stack's LoadBalancer was written");
-            const second = npmRender(["--stack", "dev", "--set", "exposure=HostNetwork", "--out", out]);
+            const second = npmRender(["--stack", "dev", "--set", "exposure=HostNetwork", "--set", "security.acceptAdminExposure=CVE-2024-7593", "--out", out]);
             assert.strictEqual(second.status, 0, second.stderr);
             const objects = kinds(out);
             assert.deepStrictEqual(objects.filter((o) => o.kind === "Deployment" && o.metadata.name === "vtm").length, 1);
@@ -106,6 +109,19 @@ describe("npm run render, as a user runs it", function () {
             assert.match(run.stderr, /^stack 'staging' has no Pulumi\.staging\.yaml in .*; the stacks there: dev, prod$/m);
         });
 
+        it("--out --include-secrets writes the Secrets' files 0600 in a folder only its owner can open (0700); the other files stay 0644", () => {
+            const out = tmp("vtm-out-");
+            const run = npmRender(["--stack", "dev", "--include-secrets", "--set", "adminPassword=Long-Enough-Password-1", "--out", out]);
+            assert.strictEqual(run.status, 0, run.stderr);
+            const mode = (f: string) => (fs.statSync(path.join(out, f)).mode & 0o777).toString(8);
+            const files = rendered(out);
+            const secret = files.find((f) => /-secret-vtm-admin-login-credentials/.test(f));
+            assert.ok(secret, files.join(", "));
+            assert.strictEqual(mode(secret), "600");
+            assert.deepStrictEqual([...new Set(files.filter((f) => f !== secret).map(mode))], ["644"]);
+            assert.strictEqual((fs.statSync(out).mode & 0o777).toString(8), "700");
+        });
+
         it("--include-secrets warns that the output holds secrets in plain text", () => {
             const run = npmRender(["--stack", "dev", "--include-secrets", "--set", "adminPassword=Long-Enough-Password-1"]);
             assert.strictEqual(run.status, 0, run.stderr);
@@ -121,8 +137,21 @@ describe("npm run render, as a user runs it", function () {
             assert.strictEqual(npmRender(["--set", "eula=accept"]).status, 0);
         });
 
-        it("prints warnings once labelled, and fills the registry's server and user into the pull Secret's note", () => {
+        it("refuses the prod stack's placeholder digest as shipped, naming the key, the value and what to do", () => {
             const run = npmRender(["--stack", "prod", "--set", "registryPassword=token-token-1"]);
+            assert.strictEqual(run.status, 1);
+            assert.ok(
+                run.stderr.includes(
+                    `  - imageDigest: 'sha256:${"0".repeat(64)}' is the placeholder of Pulumi.prod.yaml, not your image's digest; ` +
+                        "set the digest of your image (docker buildx imagetools inspect <image>), or unset imageDigest to use the image by tag\n",
+                ),
+                run.stderr,
+            );
+            assert.strictEqual(run.stdout, "");
+        });
+
+        it("prints warnings once labelled, and fills the registry's server and user into the pull Secret's note", () => {
+            const run = npmRender(["--stack", "prod", "--set", "registryPassword=token-token-1", "--set", `imageDigest=${DIGEST}`]);
             assert.strictEqual(run.status, 0, run.stderr);
             assert.ok(!/NOTE|note: warning/.test(run.stderr), run.stderr);
             assert.match(run.stderr, /kubectl create secret docker-registry vtm-registry-credentials-\w+ -n vtm-prod --docker-server=registry\.example\.com --docker-username=vtm-puller --docker-password=<password>/);

@@ -3,13 +3,13 @@
 // and every resource has a unique URN, which the mock runtime does not check.
 import * as assert from "assert";
 import { RenderResult } from "../scripts/render";
-import { KubeObject, renderDev, unknownFields, validateSchema } from "./helpers";
+import { KubeObject, renderDev, HOST_NETWORK, unknownFields, validateSchema } from "./helpers";
 
 const STACKS: Record<string, Record<string, string>> = {
     "dev (NodePort)": {},
     LoadBalancer: { exposure: "LoadBalancer", "loadBalancer.sourceRanges": '["10.0.0.0/8"]', "loadBalancer.annotations": '{"a.example.com/x": "y"}' },
     "LoadBalancer without waiting": { exposure: "LoadBalancer", "loadBalancer.timeoutSeconds": "0" },
-    HostNetwork: { exposure: "HostNetwork" },
+    HostNetwork: { ...HOST_NETWORK },
     "own backend, private registry": {
         "backend.enabled": "false",
         pools: '{"example-pool": {"serviceName": "shop"}}',
@@ -34,7 +34,7 @@ const STACKS: Record<string, Record<string, string>> = {
     "production settings": {
         replicas: "3",
         networkPolicy: '{"enabled": true, "adminCidrs": ["10.0.0.0/8"], "adminNamespaces": ["ops"]}',
-        security: '{"dropAllCapabilities": true}',
+        security: '{"dropAllCapabilities": true, "acceptAdminExposure": ["CVE-2024-7593"]}',
         resources: '{"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"memory": "2Gi"}}',
         nodeSelector: '{"kubernetes.io/os": "linux"}',
         tolerations: '[{"key": "dedicated", "operator": "Equal", "value": "vtm", "effect": "NoSchedule"}]',
@@ -46,7 +46,7 @@ const STACKS: Record<string, Record<string, string>> = {
         registryPassword: "token-1",
         imageDigest: `sha256:${"c".repeat(64)}`,
     },
-    "production settings on the host network": { exposure: "HostNetwork", replicas: "2", networkPolicy: '{"enabled": true}' },
+    "production settings on the host network": { ...HOST_NETWORK, replicas: "2", networkPolicy: '{"enabled": true}' },
 };
 
 describe("Kubernetes schemas and URNs", () => {

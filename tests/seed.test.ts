@@ -63,6 +63,9 @@ describe("dev stack against the seed manifests", () => {
                 "ConfigMap/vtm-healthcheck-config",
                 "Deployment/example-application-deployment",
                 "Deployment/vtm",
+                // The program's hardening: who may reach the admin ports and the example backend.
+                "NetworkPolicy/example-application",
+                "NetworkPolicy/vtm",
                 `Secret/${secret.metadata.name}`,
                 "Service/example-application-backend-service",
                 "Service/vtm-admin-services",
@@ -90,8 +93,11 @@ describe("dev stack against the seed manifests", () => {
             { name: "vtm-webui", containerPort: 9090, protocol: "TCP" },
             { name: "vtm-restapi", containerPort: 9070, protocol: "TCP" },
         ]);
-        // The seed's capability, and no privilege escalation (the program's hardening, see tests/production.test.ts).
-        assert.deepStrictEqual(c.securityContext, { allowPrivilegeEscalation: false, capabilities: { add: ["SYS_RESOURCE"] } });
+        // The seed's capability, plus the program's hardening: every other one dropped but what the image
+        // needs, and no privilege escalation (tests/production.test.ts).
+        assert.strictEqual(c.securityContext.allowPrivilegeEscalation, false);
+        assert.deepStrictEqual(c.securityContext.capabilities.drop, ["ALL"]);
+        assert.ok(c.securityContext.capabilities.add.includes("SYS_RESOURCE"));
         assert.deepStrictEqual(c.livenessProbe, SEED_DEPLOYMENT_PROBES.livenessProbe);
         assert.deepStrictEqual(c.readinessProbe, SEED_DEPLOYMENT_PROBES.readinessProbe);
         assert.strictEqual(c.terminationMessagePolicy, "FallbackToLogsOnError");
@@ -149,9 +155,9 @@ describe("dev stack against the seed manifests", () => {
         assert.deepStrictEqual(find(objects, "ConfigMap", "vtm-extra-data").data, { "Response-Headers.trafficscript": SEED_SIMPLE_RULE });
     });
 
-    it("exposes the admin interfaces on the seed's NodePort Service with client-IP affinity", () => {
+    it("has the seed's admin Service with client-IP affinity, inside the cluster (vTM 19.1 has an admin authentication bypass)", () => {
         const admin = find(objects, "Service", "vtm-admin-services");
-        assert.strictEqual(admin.spec.type, "NodePort");
+        assert.strictEqual(admin.spec.type, "ClusterIP");
         assert.strictEqual(admin.spec.sessionAffinity, "ClientIP");
         assert.deepStrictEqual(admin.spec.ports, [
             { name: "vtm-webui", targetPort: "vtm-webui", protocol: "TCP", port: 9090 },
@@ -170,14 +176,29 @@ describe("dev stack against the seed manifests", () => {
         assert.strictEqual(svc.spec.ports[0].targetPort, vs.properties.basic.port);
     });
 
-    it("deploys the seed's example application behind a headless Service", () => {
+    it("deploys the seed's example application behind a headless Service: its names, labels and Service port; a maintained, unprivileged nginx", () => {
         const app = find(objects, "Deployment", "example-application-deployment");
         assert.strictEqual(app.spec.replicas, 2);
         assert.deepStrictEqual(app.spec.selector.matchLabels, { app: "example-application" });
-        assert.deepStrictEqual(app.spec.template.spec.containers, [{ name: "nginx", image: "nginx:1.7.9", ports: [{ containerPort: 80 }] }]);
+        const [nginx, ...others] = app.spec.template.spec.containers;
+        assert.deepStrictEqual([nginx.name, others], ["nginx", []]);
+        assert.strictEqual(nginx.image, "nginxinc/nginx-unprivileged:stable-alpine");
+        assert.deepStrictEqual(nginx.ports, [{ name: "http", containerPort: 8080, protocol: "TCP" }]);
         const svc = find(objects, "Service", "example-application-backend-service");
         assert.strictEqual(svc.spec.clusterIP, "None");
-        assert.deepStrictEqual(svc.spec.ports, [{ name: "http", protocol: "TCP", port: 80, targetPort: 80 }]);
+        // The seed's port 80, to the named port the unprivileged nginx listens on.
+        assert.deepStrictEqual(svc.spec.ports, [{ name: "http", protocol: "TCP", port: 80, targetPort: "http" }]);
+    });
+
+    it("hardens the example application: probes, requests and limits, non-root, read-only, seccomp, no capabilities, no token", () => {
+        const spec = find(objects, "Deployment", "example-application-deployment").spec.template.spec;
+        const nginx = spec.containers[0];
+        assert.deepStrictEqual([nginx.readinessProbe.httpGet, nginx.livenessProbe.httpGet], [{ path: "/", port: "http" }, { path: "/", port: "http" }]);
+        assert.deepStrictEqual(nginx.resources, { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } });
+        assert.deepStrictEqual(nginx.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+        assert.deepStrictEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 10101, runAsGroup: 10101, seccompProfile: { type: "RuntimeDefault" } });
+        assert.strictEqual(spec.automountServiceAccountToken, false);
+        assert.deepStrictEqual(nginx.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
     });
 
     it("has selectors that really select the pods they mean, and only those", () => {

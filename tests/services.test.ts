@@ -2,7 +2,7 @@
 // them with the right protocol, TLS comes from Secrets, and broken references are refused at preview.
 import * as assert from "assert";
 import { RenderResult } from "../scripts/render";
-import { KubeObject, allocatedNodePort, configWith, container, find, findAll, outputValue, renderDev, renderRefused, vtmObject, watchedDocuments } from "./helpers";
+import { KubeObject, allocatedNodePort, configWith, container, find, findAll, outputValue, renderDev, HOST_NETWORK, renderRefused, vtmObject, watchedDocuments } from "./helpers";
 
 /** The address the simulated cluster's balancers get. */
 const BALANCER = "198.51.100.20";
@@ -159,7 +159,7 @@ describe("services in each exposure mode", () => {
     });
 
     it("HostNetwork: no data Services; each virtual server listens on the node's own port", async () => {
-        const r = await renderDev({ ...SHOP, exposure: "HostNetwork", nodeAddress: "198.51.100.4" });
+        const r = await renderDev({ ...SHOP, ...HOST_NETWORK, nodeAddress: "198.51.100.4" });
         assert.deepStrictEqual(findAll(r.objects, "Service").map((s) => s.metadata.name), []);
         assert.deepStrictEqual(outputValue(r, "serviceEndpoints"), {
             api: "https://198.51.100.4:9443",
@@ -288,7 +288,7 @@ describe("services: other settings", () => {
     });
 
     it("in HostNetwork mode a frontend is ignored, with a warning that says so", async () => {
-        const r = await renderDev({ exposure: "HostNetwork", services: '{"web": {"port": 8080, "pool": "example-pool", "frontend": {"type": "LoadBalancer"}}}' });
+        const r = await renderDev({ ...HOST_NETWORK, services: '{"web": {"port": 8080, "pool": "example-pool", "frontend": {"type": "LoadBalancer"}}}' });
         assert.deepStrictEqual(r.notes.filter((n) => n.startsWith("warning: services.")), [
             "warning: services.web.frontend: is ignored in HostNetwork exposure (the service listens on the node's port 8080)",
         ]);

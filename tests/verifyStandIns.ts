@@ -303,6 +303,8 @@ export type PortForwardMode = "tunnel" | "refuse";
 export class FakeApiServer {
     private server?: https.Server;
     port = 0;
+    /** Every port-forward asked for, as `<pod>:<port>`. */
+    readonly forwarded: string[] = [];
     constructor(readonly cluster: FakeCluster, readonly portForward: PortForwardMode = "tunnel") {}
 
     async start(): Promise<this> {
@@ -315,6 +317,7 @@ export class FakeApiServer {
                 socket.end("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n" + JSON.stringify({ kind: "Status", status: "Failure", message: "unable to upgrade connection: pod does not exist", code: 400 }));
                 return;
             }
+            this.forwarded.push(`${m[2]}:${m[3]}`);
             wss.handleUpgrade(req, socket, head, (ws) => {
                 const port = Number(m[3]);
                 const portBytes = Buffer.from([port & 0xff, port >> 8]);

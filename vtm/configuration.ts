@@ -62,6 +62,8 @@ export interface VtmConfig {
     readonly tlsSecrets: readonly string[];
     /** Findings that do not stop the deployment. */
     readonly warnings: readonly string[];
+    /** Whether a Ping monitor is configured: only then does the pod need NET_RAW (raw ICMP sockets). */
+    readonly pingMonitor: boolean;
 }
 
 /** The `BuiltIn-DNS_Stateless` arguments for a pool: an SRV lookup, or an address lookup with a port. */
@@ -241,7 +243,18 @@ export function vtmConfig(input: VtmConfigInput): VtmConfig {
     const configShards = shard(documents, (key) => origin[key], problems);
     const dataShards = shard(data, (key) => dataSources[key], problems);
     if (problems.length > 0) throw new DocumentError(problems);
-    return { configShards, dataShards, tlsSecrets, warnings };
+    const all = [...input.baseDocuments.map((d) => d.document), ...Object.values(generated), ...input.files.documents.map((d) => d.document)];
+    return { configShards, dataShards, tlsSecrets, warnings, pingMonitor: usesPing(all) };
+}
+
+type Loose = { readonly [key: string]: any };
+
+/** A pool monitored by the built-in Ping, or any monitor of type ping (a monitor's type defaults to ping). */
+export function usesPing(documents: readonly unknown[]): boolean {
+    const docs = documents.filter((d): d is Loose => typeof d === "object" && d !== null);
+    const objects = (key: string): Loose[] => docs.flatMap((d) => (Array.isArray(d[key]) ? d[key] : [])).filter((o) => typeof o === "object" && o !== null);
+    if (objects("monitors").some((m) => (m.properties?.basic?.type ?? "ping") === "ping")) return true;
+    return objects("pools").some((p) => Array.isArray(p.properties?.basic?.monitors) && p.properties.basic.monitors.includes("Ping"));
 }
 
 /** What the program deploys to the traffic manager. */

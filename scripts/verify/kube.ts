@@ -87,7 +87,7 @@ export async function kubeCluster(settings: KubernetesSettings, timeoutMs = KUBE
         services: async (namespace, labelSelector) => (await call(() => core.listNamespacedService({ namespace, labelSelector }))).items,
         nodes: async () => (await call(() => core.listNode({}))).items,
         podLog: (namespace, name, container, tailLines) => call(() => core.readNamespacedPodLog({ namespace, name, container, tailLines })),
-        forward: (namespace, pod, port) => portForward(new lib.PortForward(config, true), namespace, pod, port, timeoutMs),
+        forward: (namespace, pod, port, localPort) => portForward(new lib.PortForward(config, true), namespace, pod, port, timeoutMs, localPort),
     };
 }
 
@@ -98,7 +98,7 @@ function tunnelError(err: unknown): string {
 }
 
 /** A local listener whose every connection is tunnelled to the pod's port. */
-export async function portForward(forwarder: k8s.PortForward, namespace: string, pod: string, port: number, timeoutMs: number): Promise<Forward> {
+export async function portForward(forwarder: k8s.PortForward, namespace: string, pod: string, port: number, timeoutMs: number, localPort = 0): Promise<Forward> {
     let lastError: string | undefined;
     const sockets = new Set<net.Socket>();
     const server = net.createServer((socket) => {
@@ -131,7 +131,7 @@ export async function portForward(forwarder: k8s.PortForward, namespace: string,
     });
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => resolve());
+        server.listen(localPort, "127.0.0.1", () => resolve());
     });
     return {
         port: (server.address() as net.AddressInfo).port,

@@ -58,7 +58,8 @@ export interface Cluster {
     /** The last lines of a container's log. */
     podLog(namespace: string, pod: string, container: string, tailLines: number): Promise<string>;
     /** Opens a tunnel to a pod's port; rejects when the API server refuses it. */
-    forward(namespace: string, pod: string, port: number): Promise<Forward>;
+    /** `localPort` 0 (the default) takes any free port. */
+    forward(namespace: string, pod: string, port: number, localPort?: number): Promise<Forward>;
 }
 
 /** One answer of the traffic manager's REST API. */

@@ -5,11 +5,16 @@ import { PROJECT_DIR, RenderOptions, render } from "../../scripts/render";
 import { SHOP_STACK, projectWith } from "../docExamples";
 import { Cluster, Namespace, connect } from "./harness";
 
+/** The default image (vTM 19.1) with its admin interfaces outside the cluster: accepted, naming CVE-2024-7593. */
+const ACCEPT = { "security.acceptAdminExposure": "CVE-2024-7593" };
+const ACCEPTED = (exposure: string): Record<string, string> => (exposure === "HostNetwork" ? ACCEPT : {});
+
 /** The stacks: the shipped stack files, in every exposure mode, the docs' stack file and licensing examples. */
 const STACKS: [string, RenderOptions][] = [
-    ...["NodePort", "LoadBalancer", "HostNetwork"].map((exposure): [string, RenderOptions] => [`Pulumi.dev.yaml, ${exposure}`, { stack: "dev", set: { exposure } }]),
-    ["Pulumi.dev.yaml, 3 replicas on the host network with a NetworkPolicy", { stack: "dev", set: { exposure: "HostNetwork", replicas: "3", "networkPolicy.enabled": "true" } }],
-    ["Pulumi.prod.yaml", { stack: "prod", set: { registryPassword: "registry-token" } }],
+    ...["NodePort", "LoadBalancer", "HostNetwork"].map((exposure): [string, RenderOptions] => [`Pulumi.dev.yaml, ${exposure}`, { stack: "dev", set: { exposure, ...ACCEPTED(exposure) } }]),
+    ["Pulumi.dev.yaml, 3 replicas on the host network", { stack: "dev", set: { exposure: "HostNetwork", replicas: "3", ...ACCEPTED("HostNetwork") } }],
+    ["Pulumi.dev.yaml, an accepted NodePort admin Service with named admin sources", { stack: "dev", set: { "adminService.type": "NodePort", ...ACCEPT, "networkPolicy.adminCidrs": '["10.20.0.0/16"]', "networkPolicy.adminNamespaces": '["platform-ops"]' } }],
+    ["Pulumi.prod.yaml", { stack: "prod", set: { registryPassword: "registry-token", imageDigest: `sha256:${"d".repeat(64)}` } }],
     ["Pulumi.shop.yaml (docs/configuration.md)", { stack: "shop", projectDir: projectWith("shop", SHOP_STACK()) }],
     ["licensing: a licence key given as a secret (docs/configuration.md)", { stack: "dev", set: { licensing: '{"mode": "licenseKey"}', licenseKey: "serial=VTM-DRY-RUN" } }],
     ["licensing: a licence key in your own Secret (docs/configuration.md)", { stack: "dev", set: { licensing: '{"mode": "licenseKey", "licenseSecret": "vtm-license"}' } }],

@@ -21,6 +21,7 @@ export class Cluster {
     readonly apps: k8s.AppsV1Api;
     readonly policy: k8s.PolicyV1Api;
     readonly discovery: k8s.DiscoveryV1Api;
+    readonly networking: k8s.NetworkingV1Api;
 
     constructor() {
         this.config.loadFromDefault();
@@ -29,6 +30,7 @@ export class Cluster {
         this.apps = this.config.makeApiClient(k8s.AppsV1Api);
         this.policy = this.config.makeApiClient(k8s.PolicyV1Api);
         this.discovery = this.config.makeApiClient(k8s.DiscoveryV1Api);
+        this.networking = this.config.makeApiClient(k8s.NetworkingV1Api);
     }
 
     /** The program's own reader of this cluster (what `pulumi up` reads before deploying). */
@@ -80,6 +82,16 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
 const isMissing = (err: unknown) => (err as { code?: number }).code === 404;
 const key = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
 
+/**
+ * An object as the client's serializer expects it: its models call a NetworkPolicy rule's `from`
+ * `_from` (a reserved word in its generator), and a plain `from` would be dropped without a word.
+ */
+function clientModel(o: KubeObject): k8s.KubernetesObject {
+    if (o.kind !== "NetworkPolicy") return o as k8s.KubernetesObject;
+    const ingress = (o.spec?.ingress ?? []).map(({ from, ...rule }: KubeObject) => (from === undefined ? rule : { ...rule, _from: from }));
+    return { ...o, spec: { ...o.spec, ingress } } as k8s.KubernetesObject;
+}
+
 export class Namespace {
     constructor(
         readonly cluster: Cluster,
@@ -100,7 +112,7 @@ export class Namespace {
     async apply(objects: readonly KubeObject[], dryRun = false): Promise<KubeObject[]> {
         const applied: KubeObject[] = [];
         for (const o of objects) {
-            applied.push(await this.cluster.objects.patch(o as k8s.KubernetesObject, undefined, dryRun ? "All" : undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply));
+            applied.push(await this.cluster.objects.patch(clientModel(o), undefined, dryRun ? "All" : undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply));
         }
         return applied;
     }
@@ -193,6 +205,7 @@ export class Namespace {
             ...names("Secret", await this.cluster.core.listNamespacedSecret(ns)),
             ...names("ServiceAccount", await this.cluster.core.listNamespacedServiceAccount(ns)).filter((n) => n !== "ServiceAccount/default"),
             ...names("PodDisruptionBudget", await this.cluster.policy.listNamespacedPodDisruptionBudget(ns)),
+            ...names("NetworkPolicy", await this.cluster.networking.listNamespacedNetworkPolicy(ns)),
         ];
     }
 
