@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { imageTag } from "../settings/advisories";
 import { DEFAULTS } from "../settings/defaults";
 import { show } from "./text";
 
@@ -26,12 +27,9 @@ export function releases(): readonly Release[] {
 
 /** The release an image reference's tag names ("22.7" for pulsesecure/vtm:22.7R2); undefined for a digest, latest or any other tag. */
 export function releaseOfImage(image: string): string | undefined {
-    const name = image.split("@")[0];
-    const slash = name.lastIndexOf("/");
-    const colon = name.lastIndexOf(":");
-    if (colon <= slash) return undefined; // no tag: the registry's port, or nothing
+    const tag = imageTag(image);
     // 19.1, 21.4r1, 22.7R2, 22.7R2-fips, 19.1.2: the release is the first two numbers.
-    return /^(\d+)\.(\d+)(?:[rR]\d+)?(?:[-_.][\w.-]*)?$/.exec(name.slice(colon + 1))?.slice(1, 3).join(".");
+    return tag === undefined ? undefined : /^(\d+)\.(\d+)(?:[rR]\d+)?(?:[-_.][\w.-]*)?$/.exec(tag)?.slice(1, 3).join(".");
 }
 
 /** The table's row for a release: its own, or its major line's ("22.x"). */
