@@ -15,6 +15,7 @@ import { ProblemsError } from "../settings/problems";
 import { checkJson, parseConfigPath, pathValue, setAtPath } from "./configPath";
 import { readFlags } from "./cliFlags";
 import { writeOut } from "./renderOut";
+import { stackName } from "./stackName";
 import { MockOptions, Recorder, runMocked } from "./mockRuntime";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -177,6 +178,16 @@ function omittedSecretNote(secret: Record<string, any>): string {
     return `Secret ${namespace}/${name} is not written (it holds ${keys.join(", ")}); create it before applying: ${create} (or render with --include-secrets to write it)`;
 }
 
+/** Where a password generated for this render is, and how to read it. */
+function generatedSecretNote(secret: Record<string, any>): string {
+    const { name, namespace } = secret.metadata;
+    const key = Object.keys(secret.stringData ?? secret.data ?? {})[0];
+    return (
+        `Secret ${namespace}/${name} holds a password generated for this render (a new one, under a new name, at every render; ` +
+        `for a fixed one: --set adminPassword=<password> --include-secrets); after applying, read it with: kubectl get secret ${name} -n ${namespace} -o jsonpath='{.data.${key}}' | base64 -d`
+    );
+}
+
 /** Runs the program under mocks and returns what it would apply. Throws ConfigError on bad config. */
 export async function render(options: RenderOptions = {}, recorder = new Recorder({ ...options.mock, secretValuesShown: options.includeSecrets })): Promise<RenderResult> {
     const { project, config, secretKeys, notes } = stackConfig(options);
@@ -193,10 +204,13 @@ export async function render(options: RenderOptions = {}, recorder = new Recorde
     for (const [key, value] of Object.entries(stack)) outputs[key] = await resolve(value);
 
     const all = recorder.kubernetesObjects().map(clean).sort(applyOrder);
-    const isSecret = (o: Record<string, any>) => o.kind === "Secret";
-    const omittedSecrets = options.includeSecrets ? [] : all.filter(isSecret);
+    // Like helm template, a Secret of generated values is written; one holding a value of the user's
+    // configuration only with --include-secrets.
+    const omitted = (o: Record<string, any>) => o.kind === "Secret" && !options.includeSecrets && !recorder.isGenerated(o);
+    const omittedSecrets = all.filter(omitted);
     for (const secret of omittedSecrets) notes.push(omittedSecretNote(secret));
-    return { objects: options.includeSecrets ? all : all.filter((o) => !isSecret(o)), omittedSecrets, outputs, notes, recorder };
+    for (const secret of all.filter((o) => recorder.isGenerated(o))) notes.push(generatedSecretNote(secret));
+    return { objects: all.filter((o) => !omitted(o)), omittedSecrets, outputs, notes, recorder };
 }
 
 /** The objects as one YAML stream. */
@@ -219,7 +233,8 @@ export const USAGE = `usage: npm run -s render -- [--stack NAME] [--set key=valu
 
 Writes the Kubernetes objects a stack would deploy, offline: as a YAML stream on standard output, or
 one file per object into DIR (--out). Messages go to standard error.
-  --stack NAME        read Pulumi.NAME.yaml, as pulumi up --stack NAME would
+  --stack NAME        read Pulumi.NAME.yaml, as pulumi up --stack NAME would; without it, the
+                      stack npm run deploy would take: PULUMI_STACK, the selected stack, or dev
   --set key=value     override a setting; key.field and key[0] reach into objects and lists, as
                       pulumi config set --path does, and a JSON object or list value is taken as
                       one (repeatable)
@@ -238,6 +253,19 @@ export function parseArgs(argv: string[]): CliArgs {
         set[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     return { options: { stack: flags.values["--stack"], set, includeSecrets: flags.switches.has("--include-secrets") }, out: flags.values["--out"] };
+}
+
+/** The endpoints a render worked out, for standard error (as helm install prints its NOTES). */
+export function endpointLines(outputs: Readonly<Record<string, RenderedOutput>>): string[] {
+    const shown = (o: RenderedOutput | undefined) => (o?.known && typeof o.value === "string" ? o.value : "<known after apply>");
+    const services = Object.entries((outputs.serviceEndpoints?.value ?? {}) as Record<string, string>);
+    const rows: [string, string][] = [...services, ["admin UI", shown(outputs.adminUrl)], ["REST API", shown(outputs.restApiUrl)]];
+    const width = Math.max(...rows.map(([name]) => name.length));
+    const namespace = String(outputs.namespace?.value ?? "default");
+    const unknown = rows.some(([, url]) => url.includes("<"))
+        ? ` (what is in <> the cluster decides: kubectl get nodes -o wide; kubectl get services -n ${namespace})`
+        : "";
+    return [`endpoints, once applied${unknown}:`, ...rows.map(([name, url]) => `  ${name.padEnd(width)}  ${url}`)];
 }
 
 /** Whether npm printed its `> package@version script` banner on our standard output (npm run without --silent). */
@@ -266,15 +294,20 @@ async function main(argv: string[]): Promise<number> {
     if (out === undefined && !process.stdout.isTTY && npmBannerOnStdout()) {
         throw new Error("npm printed its own banner on standard output, so the YAML stream would not parse: run npm run -s render -- … (or --silent)");
     }
-    const result = await render(options).catch((err: Error) => Promise.reject(Object.assign(err, { message: err.message + renderHint(err) })));
+    // The stack by the rule every command follows (scripts/stack.sh), not bare defaults.
+    const stack = stackName(options.stack, PROJECT_DIR);
+    if (options.stack === undefined) process.stderr.write(`note: rendering stack ${stack} (no --stack: PULUMI_STACK, else the selected stack, else dev)\n`);
+    const result = await render({ ...options, stack }).catch((err: Error) => Promise.reject(Object.assign(err, { message: err.message + renderHint(err) })));
     if (options.includeSecrets) process.stderr.write("warning: --include-secrets writes the admin password and every other secret in plain text; keep the output out of version control\n");
     if (out === undefined) {
         process.stdout.write(toYaml(result.objects));
     } else {
-        writeOut(out, new Map(result.objects.map((o, i) => [fileName(o, i), yaml.dump(o, { lineWidth: -1, noRefs: true })])));
+        // Each file a YAML document of its own, starting with ---, so that `cat DIR/*.yaml` is a stream.
+        writeOut(out, new Map(result.objects.map((o, i) => [fileName(o, i), toYaml([o])])));
         process.stderr.write(`Wrote ${result.objects.length} objects to ${out}\n`);
     }
     for (const note of result.notes) process.stderr.write(`${messageLine(note)}\n`);
+    for (const line of endpointLines(result.outputs)) process.stderr.write(`${line}\n`);
     return 0;
 }
 

@@ -29,6 +29,7 @@ export function writeOut(dir: string, files: ReadonlyMap<string, string>): void 
         throw new OutError(`--out ${dir}: holds files no render wrote (${shown}); use an empty folder, or remove them, so that kubectl apply -f ${dir} applies only this stack`);
     }
     for (const file of earlier) fs.rmSync(path.join(dir, file), { force: true });
-    for (const [file, text] of files) fs.writeFileSync(path.join(dir, file), text);
+    // A Secret's file is private: it holds a password (fileName puts the kind in the name).
+    for (const [file, text] of files) fs.writeFileSync(path.join(dir, file), text, { mode: /^\d+-secret-/.test(file) ? 0o600 : 0o644 });
     fs.writeFileSync(manifest, [...files.keys()].map((f) => `${f}\n`).join(""));
 }

@@ -21,7 +21,7 @@ export function parseArgs(argv: readonly string[]): VerifyArgs {
     if (flags.help) return { options: {}, json: false, help: true };
     const wait = flags.values["--wait"] ?? "0";
     if (!/^\d+$/.test(wait)) throw new Error(`--wait takes whole seconds (0 or more), not '${wait}'\n${USAGE}`);
-    return { options: { stack: flags.values["--stack"] ?? process.env.PULUMI_STACK, waitSeconds: Number(wait) }, json: flags.switches.has("--json") };
+    return { options: { stack: flags.values["--stack"], waitSeconds: Number(wait) }, json: flags.switches.has("--json") };
 }
 
 async function main(argv: string[]): Promise<number> {

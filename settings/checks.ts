@@ -1,6 +1,7 @@
 // Small checks that turn raw configuration values into typed ones. Each check returns the parsed
 // value or an Invalid saying what was expected; `run` records the problem with the key and value.
 import * as net from "net";
+import { configCommand } from "./commands";
 
 export type Problems = string[];
 
@@ -131,7 +132,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** Reports the keys of an object value that are not settings; returns the object (or {} if it is none). */
 export function objectFields(problems: Problems, key: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
     if (!isPlainObject(value)) {
-        problems.push(`${key}: ${show(value)} is not an object (set its fields with: pulumi config set --path ${key}.<field> <value>)`);
+        problems.push(`${key}: ${show(value)} is not an object (set its fields with: ${configCommand(`set --path ${key}.<field> <value>`)})`);
         return {};
     }
     for (const unknownKey of Object.keys(value).filter((k) => !allowed.includes(k))) {

@@ -6,6 +6,7 @@ import {
     pattern, port, portName, resourceName, run, show, stringMap,
 } from "./checks";
 import { DNS_LABEL_MAX, VtmNames } from "./naming";
+import { configCommand } from "./commands";
 
 export const FRONTEND_TYPES = ["NodePort", "LoadBalancer", "ClusterIP"] as const;
 export type FrontendType = (typeof FRONTEND_TYPES)[number];
@@ -93,7 +94,7 @@ const MOUNT_FIELDS = ["name", "type", "items"] as const;
 function mapEntries(problems: Problems, key: string, raw: unknown): [string, unknown][] {
     const value = typeof raw === "string" ? parseJson(raw) : raw;
     if (!isPlainObject(value)) {
-        problems.push(`${key}: ${show(raw)} is not a map of names to objects (set one with: pulumi config set --path '${key}.<name>.<field>' <value>)`);
+        problems.push(`${key}: ${show(raw)} is not a map of names to objects (set one with: ${configCommand(`set --path '${key}.<name>.<field>' <value>`)})`);
         return [];
     }
     // Sorted, so the same settings always give the same objects in the same order.
@@ -157,7 +158,7 @@ function parsePool(problems: Problems, name: string, raw: unknown, backendEnable
     if (serviceName === undefined && !backendEnabled) {
         problems.push(
             `${key}.serviceName: is required when backend.enabled is false: name the Service whose pods the pool balances over ` +
-                `(pulumi config set --path '${key}.serviceName' <service>)`,
+                `(${configCommand(`set --path '${key}.serviceName' <service>`)})`,
         );
     }
     const pool: PoolSettings = {
@@ -227,7 +228,7 @@ export function parseMounts(problems: Problems, key: string, raw: unknown): Moun
     if (raw === undefined) return [];
     const list = typeof raw === "string" ? parseJson(raw) : raw;
     if (!Array.isArray(list)) {
-        problems.push(`${key}: ${show(raw)} is not a list of {name, type, items} (pulumi config set --path '${key}[0].name' <name>)`);
+        problems.push(`${key}: ${show(raw)} is not a list of {name, type, items} (${configCommand(`set --path '${key}[0].name' <name>`)})`);
         return [];
     }
     return list.map((item, i) => parseMount(problems, `${key}[${i}]`, item));

@@ -13,6 +13,7 @@ import { closest } from "./names";
 import { ProblemsError } from "./problems";
 import { ProductionSettings, RawProduction, parseProduction } from "./production";
 import { MountSettings, PoolSettings, ServiceSettings, Taken, checkServices, parseMounts, parsePools, parseServices } from "./services";
+import { configCommand } from "./commands";
 
 export interface BackendSettings {
     readonly enabled: boolean;
@@ -259,7 +260,7 @@ function parseSecret(
         return undefined;
     }
     if (!src.isSecret(key)) {
-        problems.push(`${key}: is stored in plain text; set it as a secret: pulumi config set --secret ${key} ${SECRET_VALUES[key]}`);
+        problems.push(`${key}: is stored in plain text; set it as a secret: ${configCommand(`set --secret ${key} ${SECRET_VALUES[key]}`)}`);
         return undefined;
     }
     const refused = refuse(raw);
@@ -290,7 +291,7 @@ export function parseSettings(raw: ConfigSource): Settings {
     const eula = get("eula") ?? DEFAULTS.eula;
     if (eula !== "accept") {
         problems.push(
-            `eula: ${show(eula)} does not accept the vTM licence; read it and accept it with: pulumi config set eula accept`,
+            `eula: ${show(eula)} does not accept the vTM licence; read it and accept it with: ${configCommand(`set eula accept`)}`,
         );
     }
     const nodeAddr = get("nodeAddress") ?? DEFAULTS.nodeAddress;
@@ -330,7 +331,7 @@ export function parseSettings(raw: ConfigSource): Settings {
     }
     const registryRefused = problems.some((p) => p.startsWith("registry."));
     if (settings.registryPassword !== undefined && !registryRefused && (settings.registry.server === "" || settings.registry.username === "")) {
-        problems.push("registryPassword: needs registry.server and registry.username, to make the image pull Secret (pulumi config set --path registry.server <host>)");
+        problems.push(`registryPassword: needs registry.server and registry.username, to make the image pull Secret (${configCommand("set --path registry.server <host>")})`);
     }
     checkServices(problems, settings.services, vtmNames(settings.name), checkNames(problems, settings));
     checkKeys(problems, warnings, raw, read);

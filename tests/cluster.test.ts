@@ -118,7 +118,7 @@ describe("cluster: the real client against an API server", () => {
         assert.strictEqual(r.outputs.serviceEndpoint.value, "http://<node-address>:80");
         const warning = r.notes.find((n) => n.includes("Could not read the cluster"));
         assert.match(String(warning), /ECONNREFUSED/);
-        assert.match(String(warning), /pulumi config set nodeAddress <address>/);
+        assert.match(String(warning), /npm run pulumi -- config set nodeAddress <address>/);
     });
 });
 

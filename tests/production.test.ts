@@ -279,7 +279,7 @@ describe("production settings: refused before anything is registered", () => {
         ["maxUnavailable as large as the replicas", { replicas: "2", availability: '{"maxUnavailable": 2}' }, "availability.maxUnavailable: 2 would let every one of the 2 replicas go down at once; use at most 1"],
         ["a malformed digest", { imageDigest: "sha256:abc" }, "imageDigest: 'sha256:abc' is not an image digest: sha256: and 64 lower-case hex digits"],
         ["a digest on a pinned image", { image: `vtm@sha256:${"a".repeat(64)}`, imageDigest: `sha256:${"b".repeat(64)}` }, `imageDigest: cannot pin image 'vtm@sha256:${"a".repeat(64)}', which already names a digest; set one or the other`],
-        ["a registry password without a registry", { registryPassword: "tok" }, "registryPassword: needs registry.server and registry.username, to make the image pull Secret (pulumi config set --path registry.server <host>)"],
+        ["a registry password without a registry", { registryPassword: "tok" }, "registryPassword: needs registry.server and registry.username, to make the image pull Secret (npm run pulumi -- config set --path registry.server <host>)"],
         ["a rotation with a set password", { adminPassword: "Own-Password-9", adminPasswordRotation: "1" }, "adminPasswordRotation: only rotates a generated password; with adminPassword set, set a new adminPassword to rotate it"],
         ["a negative wait", { wait: '{"deploymentSeconds": -1}' }, "wait.deploymentSeconds: -1 is not a whole number of at least 0"],
         ["a request above its limit", { resources: '{"requests": {"memory": "4Gi"}, "limits": {"memory": "3800Mi"}}' }, "resources.requests.memory: '4Gi' is more than resources.limits.memory '3800Mi'; a request cannot be above its limit"],
