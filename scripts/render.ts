@@ -69,6 +69,17 @@ function isEncrypted(value: unknown): boolean {
     return typeof value === "object" && value !== null && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
 }
 
+/** A YAML file's content; a syntax error names the file and the line, as an editor shows them. */
+function loadYamlFile(file: string): unknown {
+    try {
+        return yaml.load(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+        if (!(err instanceof yaml.YAMLException)) throw err;
+        const where = err.mark ? ` line ${err.mark.line + 1}, column ${err.mark.column + 1}` : "";
+        throw new Error(`${file}${where}: ${err.reason} (the file is not valid YAML)\n${err.mark?.snippet ?? ""}`.trimEnd());
+    }
+}
+
 /** The stacks a project directory has files for. */
 export function stacksIn(dir: string): string[] {
     return fs.readdirSync(dir).flatMap((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1] ?? []).sort();
@@ -80,7 +91,7 @@ export function stacksIn(dir: string): string[] {
  */
 export function stackConfig(options: RenderOptions): { project: string; config: Record<string, string>; secretKeys: string[]; notes: string[] } {
     const dir = options.projectDir ?? PROJECT_DIR;
-    const projectFile = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as ProjectFile;
+    const projectFile = loadYamlFile(path.join(dir, "Pulumi.yaml")) as ProjectFile;
     const project = projectFile.name;
     const values: Record<string, unknown> = {};
     // Keys that still hold Pulumi.yaml's default: `config set --path` on one starts a new object, as the CLI does.
@@ -93,7 +104,7 @@ export function stackConfig(options: RenderOptions): { project: string; config: 
     if (options.stack !== undefined) {
         const file = path.join(dir, `Pulumi.${options.stack}.yaml`);
         if (!fs.existsSync(file)) throw new Error(`stack '${options.stack}' has no Pulumi.${options.stack}.yaml in ${dir}; the stacks there: ${stacksIn(dir).join(", ") || "none"}`);
-        const stackFile = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+        const stackFile = (loadYamlFile(file) ?? {}) as { config?: Record<string, unknown> };
         for (const [key, value] of Object.entries(stackFile.config ?? {})) {
             const full = key.includes(":") ? key : `${project}:${key}`;
             values[full] = value;
@@ -233,13 +244,14 @@ export const USAGE = `usage: npm run -s render -- [--stack NAME] [--set key=valu
 
 Writes the Kubernetes objects a stack would deploy, offline: as a YAML stream on standard output, or
 one file per object into DIR (--out). Messages go to standard error.
-  --stack NAME        read Pulumi.NAME.yaml, as pulumi up --stack NAME would; without it, the
+  --stack NAME        read Pulumi.NAME.yaml, as npm run deploy -- --stack NAME would; without it, the
                       stack npm run deploy would take: PULUMI_STACK, the selected stack, or dev
   --set key=value     override a setting; key.field and key[0] reach into objects and lists, as
-                      pulumi config set --path does, and a JSON object or list value is taken as
-                      one (repeatable)
+                      npm run pulumi -- config set --path does, and a JSON object or list value
+                      is taken as one (repeatable)
   --out DIR           write one file per object into DIR, replacing an earlier render there
-  --include-secrets   write the Secrets too, with their values in plain text
+  --include-secrets   write the Secrets of configured values too (a generated password's Secret
+                      is always written), with their values in plain text
   --help              this text
 Use npm run -s (or --silent): without it npm prints its own banner on standard output.`;
 

@@ -275,7 +275,7 @@ describe("production settings: refused before anything is registered", () => {
         ["an unknown resource", { resources: '{"requests": {"gpu": "1"}}' }, `resources.requests: {"gpu":"1"} has 'gpu' (allowed: cpu, memory, ephemeral-storage)`],
         ["a toleration effect", { tolerations: '[{"key": "a", "effect": "NoRun"}]' }, "tolerations[0].effect: 'NoRun' is not one of NoSchedule, PreferNoSchedule, NoExecute"],
         ["an affinity kind", { affinity: '{"nodeAfinity": {}}' }, "affinity.nodeAfinity: is not a setting (allowed: nodeAffinity, podAffinity, podAntiAffinity)"],
-        ["a managed environment variable", { extraEnv: '{"ZEUS_PASS": "x"}' }, "extraEnv.ZEUS_PASS: is set by the program itself (ZEUS_EULA, ZEUS_COMMUNITY_EDITION, ZEUS_WATCHED_CONFIG, ZEUS_CONFIG_IMPORT_ARGS, ZEUS_PASS); use the setting that controls it"],
+        ["a managed environment variable", { extraEnv: '{"ZEUS_PASS": "x"}' }, "extraEnv.ZEUS_PASS: is set by the program itself; the setting that controls it: adminPassword (npm run pulumi -- config set --secret adminPassword <password>)"],
         ["maxUnavailable as large as the replicas", { replicas: "2", availability: '{"maxUnavailable": 2}' }, "availability.maxUnavailable: 2 would let every one of the 2 replicas go down at once; use at most 1"],
         ["a malformed digest", { imageDigest: "sha256:abc" }, "imageDigest: 'sha256:abc' is not an image digest: sha256: and 64 lower-case hex digits"],
         ["a digest on a pinned image", { image: `vtm@sha256:${"a".repeat(64)}`, imageDigest: `sha256:${"b".repeat(64)}` }, `imageDigest: cannot pin image 'vtm@sha256:${"a".repeat(64)}', which already names a digest; set one or the other`],

@@ -166,7 +166,7 @@ describe("verify: the stack's outputs through the Pulumi CLI", () => {
             args: "stack output serviceEndpoints --json --stack prod --non-interactive",
             backend: `file://${path.join(dir, ".pulumi-local", "state")}`,
         });
-        assert.strictEqual(read.note, "the stack's serviceEndpoints output (pulumi stack output, stack prod)");
+        assert.strictEqual(read.note, "the stack's serviceEndpoints output (npm run pulumi -- stack output, stack prod)");
         assert.strictEqual(localBackendEnv(dir, { PULUMI_BACKEND_URL: "s3://mine" }).PULUMI_BACKEND_URL, "s3://mine", "the user's own backend wins");
         assert.deepStrictEqual(await pulumiOutputs(dir, path.join(dir, "no-such-cli"))("prod"), { note: "the Pulumi CLI is not installed" });
     });
