@@ -297,38 +297,57 @@ function renderHint(err: Error): string {
         : "";
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Where the command line writes, and what it runs in: the process's, or a test's. */
+export interface CliIo {
+    readonly stdout: (text: string) => void;
+    readonly stderr: (text: string) => void;
+    readonly stdoutIsTTY: boolean;
+    readonly env: NodeJS.ProcessEnv;
+}
+
+const PROCESS_IO: CliIo = {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    env: process.env,
+};
+
+/** `npm run render -- <argv>`: writes the objects and the messages; returns the exit code (1: refused). */
+export async function renderCli(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
+    try {
+        await renderCommand(argv, io);
+        return 0;
+    } catch (err) {
+        io.stderr(`${(err as Error).message}\n`);
+        return 1;
+    }
+}
+
+async function renderCommand(argv: string[], io: CliIo): Promise<void> {
     const { options, out, help } = parseArgs(argv);
     if (help) {
-        process.stdout.write(`${USAGE}\n`);
-        return 0;
+        io.stdout(`${USAGE}\n`);
+        return;
     }
-    if (out === undefined && !process.stdout.isTTY && npmBannerOnStdout()) {
+    if (out === undefined && !io.stdoutIsTTY && npmBannerOnStdout(io.env)) {
         throw new Error("npm printed its own banner on standard output, so the YAML stream would not parse: run npm run -s render -- … (or --silent)");
     }
     // The stack by the rule every command follows (scripts/stack.sh), not bare defaults.
-    const stack = stackName(options.stack, PROJECT_DIR);
-    if (options.stack === undefined) process.stderr.write(`note: rendering stack ${stack} (no --stack: PULUMI_STACK, else the selected stack, else dev)\n`);
+    const stack = stackName(options.stack, PROJECT_DIR, io.env);
+    if (options.stack === undefined) io.stderr(`note: rendering stack ${stack} (no --stack: PULUMI_STACK, else the selected stack, else dev)\n`);
     const result = await render({ ...options, stack }).catch((err: Error) => Promise.reject(Object.assign(err, { message: err.message + renderHint(err) })));
-    if (options.includeSecrets) process.stderr.write("warning: --include-secrets writes the admin password and every other secret in plain text; keep the output out of version control\n");
+    if (options.includeSecrets) io.stderr("warning: --include-secrets writes the admin password and every other secret in plain text; keep the output out of version control\n");
     if (out === undefined) {
-        process.stdout.write(toYaml(result.objects));
+        io.stdout(toYaml(result.objects));
     } else {
         // Each file a YAML document of its own, starting with ---, so that `cat DIR/*.yaml` is a stream.
         writeOut(out, new Map(result.objects.map((o, i) => [fileName(o, i), toYaml([o])])));
-        process.stderr.write(`Wrote ${result.objects.length} objects to ${out}\n`);
+        io.stderr(`Wrote ${result.objects.length} objects to ${out}\n`);
     }
-    for (const note of result.notes) process.stderr.write(`${messageLine(note)}\n`);
-    for (const line of endpointLines(result.outputs)) process.stderr.write(`${line}\n`);
-    return 0;
+    for (const note of result.notes) io.stderr(`${messageLine(note)}\n`);
+    for (const line of endpointLines(result.outputs)) io.stderr(`${line}\n`);
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (err: Error) => {
-            process.stderr.write(`${err.message}\n`);
-            process.exit(1);
-        },
-    );
+    renderCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

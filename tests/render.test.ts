@@ -1,13 +1,13 @@
 // Offline rendering (`npm run render`): the stack's objects without the Pulumi CLI or a cluster,
 // deterministic but for the passwords it generates, which it writes (as helm template does).
 import * as assert from "assert";
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { PROJECT_DIR, parseArgs, render, stackConfig, toYaml } from "../scripts/render";
-import { find, findByPrefix } from "./helpers";
+import { cliRender, find, findByPrefix } from "./helpers";
 
 /** A throwaway project directory: the real Pulumi.yaml and one stack file. */
 function projectWithStack(stackYaml: string): string {
@@ -105,12 +105,9 @@ describe("offline rendering", () => {
     describe("npm run render (the command line)", function () {
         this.timeout(120_000);
 
-        it("writes one file per object with --out, in apply order, and the notes to stderr", () => {
+        it("writes one file per object with --out, in apply order, and the notes to stderr", async () => {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-out-"));
-            const run = spawnSync("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--set", "exposure=HostNetwork", "--out", out], {
-                cwd: PROJECT_DIR,
-                encoding: "utf8",
-            });
+            const run = await cliRender(["--stack", "dev", "--set", "exposure=HostNetwork", "--out", out]);
             assert.strictEqual(run.status, 0, run.stderr);
             const files = fs.readdirSync(out).filter((f) => !f.startsWith(".")).sort();
             assert.deepStrictEqual(files, [
@@ -130,8 +127,8 @@ describe("offline rendering", () => {
             assert.match(run.stderr, /^note: Secret default\/vtm-admin-login-credentials-\w+ holds a password generated for this render/m);
         });
 
-        it("prints a YAML stream to stdout, and stops with the config error and exit 1 on bad input", () => {
-            const stream = execFileSync("npm", ["run", "--silent", "render", "--", "--stack", "dev"], { cwd: PROJECT_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        it("prints a YAML stream to stdout, and stops with the config error and exit 1 on bad input", async () => {
+            const stream = (await cliRender(["--stack", "dev"])).stdout;
             const docs = yaml.loadAll(stream) as any[];
             assert.deepStrictEqual(docs.map((d) => d.kind), ["ServiceAccount", "Secret", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "Service", "Service", "Service", "Deployment", "Deployment"]);
             const bad = spawnSync("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--set", "exposure=Ingress"], { cwd: PROJECT_DIR, encoding: "utf8" });

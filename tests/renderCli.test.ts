@@ -9,7 +9,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { PROJECT_DIR, render, stackConfig } from "../scripts/render";
 import { MANIFEST } from "../scripts/renderOut";
-import { find, findByPrefix } from "./helpers";
+import { cliRender, find, findByPrefix } from "./helpers";
 
 /** Runs `npm run [-s] render -- args`, with stdout piped (not a terminal). */
 function npmRender(args: string[], { silent = true } = {}): SpawnSyncReturns<string> {
@@ -39,8 +39,8 @@ describe("npm run render, as a user runs it", function () {
             assert.ok(!run.stdout.includes("kind:"), "no object was written after the banner");
         });
 
-        it("--help prints the usage and exits 0", () => {
-            const run = npmRender(["--help"]);
+        it("--help prints the usage and exits 0", async () => {
+            const run = await cliRender(["--help"]);
             assert.strictEqual(run.status, 0, run.stderr);
             assert.match(run.stdout, /^usage: npm run -s render -- \[--stack NAME\]/);
             assert.strictEqual(run.stderr, "");
@@ -48,11 +48,11 @@ describe("npm run render, as a user runs it", function () {
     });
 
     describe("--out", () => {
-        it("leaves exactly the stack just rendered: what an earlier render wrote there is removed", () => {
+        it("leaves exactly the stack just rendered: what an earlier render wrote there is removed", async () => {
             const out = tmp("vtm-out-");
-            assert.strictEqual(npmRender(["--stack", "prod", "--set", "registryPassword=token-token-1", "--out", out]).status, 0);
+            assert.strictEqual((await cliRender(["--stack", "prod", "--set", "registryPassword=token-token-1", "--out", out])).status, 0);
             assert.ok(kinds(out).some((o) => o.kind === "Service" && o.spec.type === "LoadBalancer"), "the prod stack's LoadBalancer was written");
-            const second = npmRender(["--stack", "dev", "--set", "exposure=HostNetwork", "--out", out]);
+            const second = await cliRender(["--stack", "dev", "--set", "exposure=HostNetwork", "--out", out]);
             assert.strictEqual(second.status, 0, second.stderr);
             const objects = kinds(out);
             assert.deepStrictEqual(objects.filter((o) => o.kind === "Deployment" && o.metadata.name === "vtm").length, 1);
@@ -60,15 +60,15 @@ describe("npm run render, as a user runs it", function () {
             assert.deepStrictEqual(fs.readFileSync(path.join(out, MANIFEST), "utf8").trim().split("\n"), rendered(out));
         });
 
-        it("refuses a folder that holds files no render wrote, and a file, in one line", () => {
+        it("refuses a folder that holds files no render wrote, and a file, in one line", async () => {
             const out = tmp("vtm-out-");
             fs.writeFileSync(path.join(out, "my-notes.yaml"), "kind: Mine\n");
-            const refused = npmRender(["--stack", "dev", "--out", out]);
+            const refused = await cliRender(["--stack", "dev", "--out", out]);
             assert.strictEqual(refused.status, 1);
             assert.strictEqual(refused.stderr, `--out ${out}: holds files no render wrote (my-notes.yaml); use an empty folder, or remove them, so that kubectl apply -f ${out} applies only this stack\n`);
             assert.deepStrictEqual(fs.readdirSync(out), ["my-notes.yaml"]);
             const file = path.join(out, "my-notes.yaml");
-            const onFile = npmRender(["--stack", "dev", "--out", file]);
+            const onFile = await cliRender(["--stack", "dev", "--out", file]);
             assert.strictEqual(onFile.status, 1);
             assert.strictEqual(onFile.stderr, `--out ${file}: is a file, not a folder; name a folder (it is created if missing)\n`);
         });
@@ -100,34 +100,34 @@ describe("npm run render, as a user runs it", function () {
     });
 
     describe("messages", () => {
-        it("an unknown stack lists the stacks there are", () => {
-            const run = npmRender(["--stack", "staging"]);
+        it("an unknown stack lists the stacks there are", async () => {
+            const run = await cliRender(["--stack", "staging"]);
             assert.strictEqual(run.status, 1);
             assert.match(run.stderr, /^stack 'staging' has no Pulumi\.staging\.yaml in .*; the stacks there: dev, prod$/m);
         });
 
-        it("--include-secrets warns that the output holds secrets in plain text", () => {
-            const run = npmRender(["--stack", "dev", "--include-secrets", "--set", "adminPassword=Long-Enough-Password-1"]);
+        it("--include-secrets warns that the output holds secrets in plain text", async () => {
+            const run = await cliRender(["--stack", "dev", "--include-secrets", "--set", "adminPassword=Long-Enough-Password-1"]);
             assert.strictEqual(run.status, 0, run.stderr);
             assert.match(run.stderr, /^warning: --include-secrets writes the admin password and every other secret in plain text; keep the output out of version control$/m);
             assert.match(run.stdout, /Long-Enough-Password-1/);
         });
 
-        it("a render whose stack does not accept the licence says how to accept it, for the render and for the stack", () => {
-            const run = npmRender(["--stack", "dev", "--set", "eula="]);
+        it("a render whose stack does not accept the licence says how to accept it, for the render and for the stack", async () => {
+            const run = await cliRender(["--stack", "dev", "--set", "eula="]);
             assert.strictEqual(run.status, 1);
             assert.match(run.stderr, /eula: '' does not accept the vTM licence/);
             assert.match(run.stderr, /To accept the licence for this render only: npm run -s render -- --set eula=accept/);
             assert.match(run.stderr, /npm run pulumi -- config set eula accept/);
         });
 
-        it("prints warnings once labelled, and fills the registry's server and user into the pull Secret's note", () => {
-            const run = npmRender(["--stack", "prod", "--set", "registryPassword=token-token-1"]);
+        it("prints warnings once labelled, and fills the registry's server and user into the pull Secret's note", async () => {
+            const run = await cliRender(["--stack", "prod", "--set", "registryPassword=token-token-1"]);
             assert.strictEqual(run.status, 0, run.stderr);
             assert.ok(!/NOTE|note: warning/.test(run.stderr), run.stderr);
             assert.match(run.stderr, /kubectl create secret docker-registry vtm-registry-credentials-\w+ -n vtm-prod --docker-server=registry\.example\.com --docker-username=vtm-puller --docker-password=<password>/);
             assert.ok(!run.stderr.includes("token-token-1"));
-            const warned = npmRender(["--stack", "dev", "--set", "registry.server=r.example.com"]);
+            const warned = await cliRender(["--stack", "dev", "--set", "registry.server=r.example.com"]);
             assert.match(warned.stderr, /^warning: registry\.server: is ignored without registryPassword/m);
         });
     });
