@@ -305,7 +305,7 @@ export interface CliIo {
     readonly env: NodeJS.ProcessEnv;
 }
 
-const PROCESS_IO: CliIo = {
+export const PROCESS_IO: CliIo = {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     stdoutIsTTY: process.stdout.isTTY === true,

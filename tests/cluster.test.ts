@@ -53,9 +53,18 @@ describe("cluster: connecting with the provider's settings", () => {
     }
 
     it("uses the default kubeconfig and the provider's context", async () => {
-        const calls: Calls = { loaded: [] };
-        await kubernetesCluster({ context: "kind-vtm" }, async () => fakeClient(calls));
-        assert.deepStrictEqual(calls, { loaded: ["default"], context: "kind-vtm" });
+        // A default kubeconfig to find (without one it says so: tests/noCluster.test.ts).
+        const saved = process.env.KUBECONFIG;
+        process.env.KUBECONFIG = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vtm-kube-")), "config");
+        fs.writeFileSync(process.env.KUBECONFIG, "apiVersion: v1\nkind: Config\n");
+        try {
+            const calls: Calls = { loaded: [] };
+            await kubernetesCluster({ context: "kind-vtm" }, async () => fakeClient(calls));
+            assert.deepStrictEqual(calls, { loaded: ["default"], context: "kind-vtm" });
+        } finally {
+            if (saved === undefined) delete process.env.KUBECONFIG;
+            else process.env.KUBECONFIG = saved;
+        }
     });
 
     it("reads kubernetes:kubeconfig as a path (with ~) or as the file's contents, as the provider does", async () => {
