@@ -196,6 +196,6 @@ export function unknownFields(value: unknown, type: string, at: string): string[
 export async function cliRender(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stdout: string; stderr: string }> {
     let stdout = "";
     let stderr = "";
-    const status = await renderCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stdoutIsTTY: false, env: { PATH: process.env.PATH, ...env } });
+    const status = await renderCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stdoutIsTTY: false, env: { PATH: process.env.PATH, ...env, npm_config_loglevel: "silent" } });
     return { status, stdout, stderr };
 }

@@ -10,6 +10,7 @@ import * as yaml from "js-yaml";
 import { PROJECT_DIR } from "../scripts/render";
 import { stackName } from "../scripts/stackName";
 import { cleanEnv, fakePulumiDir, run } from "./fakePulumi";
+import { cliRender } from "./helpers";
 
 /** A local backend (VTM_LOCAL_DIR) with a stand-in pulumi, optionally with a stack selected in it. */
 function backend(selected?: string): { dir: string; env: NodeJS.ProcessEnv } {
@@ -52,9 +53,9 @@ describe("the stack a command works on", function () {
         assert.strictEqual(stackName(undefined, PROJECT_DIR, { ...env, PULUMI_STACK: "prod" }), "prod");
     });
 
-    it("npm run render without --stack renders the selected stack's file, and says which stack it rendered", () => {
+    it("npm run render without --stack renders the selected stack's file, and says which stack it rendered", async () => {
         const { env } = backend("prod");
-        const r = spawnSync("npm", ["run", "-s", "render", "--", "--set", "registryPassword=token-token-1"], { cwd: PROJECT_DIR, env, encoding: "utf8" });
+        const r = await cliRender(["--set", "registryPassword=token-token-1"], env);
         assert.strictEqual(r.status, 0, r.stderr);
         const namespace = (yaml.loadAll(r.stdout) as Record<string, any>[]).find((o) => o.kind === "Deployment")!.metadata.namespace;
         const prod = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
