@@ -43,6 +43,13 @@ describe("README commands, run as written", function () {
         for (const wanted of ["npm ci && npm test", README_RENDER, "npm run deploy"]) assert.ok(commands.includes(wanted), wanted);
     });
 
+    it("the README's render writes into a folder git ignores, not into the repository", () => {
+        const folder = /--out (\S+)/.exec(README_RENDER)?.[1] ?? /> (\S+)$/.exec(README_RENDER)?.[1];
+        assert.ok(folder !== undefined, README_RENDER);
+        const ignored = fs.readFileSync(path.join(PROJECT_DIR, ".gitignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+        assert.ok(ignored.includes(`${folder.split("/")[0]}/`), `.gitignore ignores ${folder.split("/")[0]}/ (it has: ${ignored.join(", ")})`);
+    });
+
     for (const command of readmeCommands()) {
         it(command, async () => {
             if (command === "npm ci && npm test") {

@@ -125,6 +125,21 @@ describe("offline rendering", () => {
             const vtm = yaml.load(fs.readFileSync(path.join(out, "09-deployment-vtm.yaml"), "utf8")) as any;
             assert.strictEqual(vtm.spec.template.spec.hostNetwork, true);
             assert.match(run.stderr, /^note: Secret default\/vtm-admin-login-credentials-\w+ holds a password generated for this render/m);
+            // Each file a document of its own, so that `cat DIR/*.yaml` is a stream of them all.
+            for (const f of files) assert.ok(fs.readFileSync(path.join(out, f), "utf8").startsWith("---\n"), `${f} starts with ---`);
+            const stream = yaml.loadAll(files.map((f) => fs.readFileSync(path.join(out, f), "utf8")).join("")) as any[];
+            assert.strictEqual(stream.length, files.length);
+            // The Secret's file holds the password: only its owner may read it.
+            assert.strictEqual(fs.statSync(path.join(out, files[1])).mode & 0o777, 0o600);
+        });
+
+        it("prints the endpoints it worked out on standard error, as helm install prints its notes", async () => {
+            const run = await cliRender(["--stack", "dev", "--set", "nodeAddress=203.0.113.7", "--set", "adminService.nodePorts.webui=30990"]);
+            assert.strictEqual(run.status, 0, run.stderr);
+            assert.match(run.stderr, /^endpoints, once applied \(what is in <> the cluster decides: kubectl get nodes -o wide; kubectl get services -n default\):$/m);
+            assert.match(run.stderr, /^ {2}example-service {2}http:\/\/203\.0\.113\.7:<node-port>$/m);
+            assert.match(run.stderr, /^ {2}admin UI {9}https:\/\/203\.0\.113\.7:30990$/m);
+            assert.ok(!run.stdout.includes("endpoints, once applied"), "standard output is only the objects");
         });
 
         it("prints a YAML stream to stdout, and stops with the config error and exit 1 on bad input", async () => {
