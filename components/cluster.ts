@@ -5,6 +5,7 @@
 // and bounded in time. Tests pass their own ClusterReader.
 import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import { KubernetesSettings } from "../settings/settings";
 
 /** A node as far as placement and the endpoint outputs care. */
@@ -88,6 +89,10 @@ export function loadKubeconfig(
     kubeconfig: string | undefined,
 ): void {
     if (kubeconfig === undefined) {
+        // loadFromDefault falls back to http://localhost:8080 when it finds nothing, which then fails
+        // with a reason about TLS: say instead that there is no kubeconfig, and where we looked.
+        const missing = missingKubeconfig(process.env);
+        if (missing !== undefined) throw new Error(missing);
         config.loadFromDefault();
     } else if (/\n|^\s*[{]|^\s*apiVersion:/.test(kubeconfig)) {
         config.loadFromString(kubeconfig);
@@ -96,6 +101,19 @@ export function loadKubeconfig(
         if (!fs.existsSync(file)) throw new Error(`kubeconfig file ${file} does not exist`);
         config.loadFromFile(file);
     }
+}
+
+/** Why the client would find no kubeconfig (KUBECONFIG's files, else ~/.kube/config, else in a pod), or undefined. */
+export function missingKubeconfig(env: NodeJS.ProcessEnv, home = os.homedir()): string | undefined {
+    const fix = "set KUBECONFIG to your cluster's kubeconfig (or the stack's kubernetes:kubeconfig)";
+    if (env.KUBECONFIG !== undefined && env.KUBECONFIG !== "") {
+        const files = env.KUBECONFIG.split(path.delimiter).filter((f) => f !== "");
+        if (files.some((f) => fs.existsSync(f))) return undefined;
+        return `no kubeconfig was found: KUBECONFIG names ${files.join(", ")}, which does not exist; ${fix}`;
+    }
+    const file = path.join(home, ".kube", "config");
+    if (fs.existsSync(file) || env.KUBERNETES_SERVICE_HOST !== undefined) return undefined;
+    return `no kubeconfig was found: KUBECONFIG is not set and ${file} does not exist; ${fix}`;
 }
 
 /** A 404 is an answer ("not there"); anything else is a failure to read. */

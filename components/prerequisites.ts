@@ -8,6 +8,7 @@ import { Settings } from "../settings/settings";
 import { Toleration } from "../settings/production";
 import { TLS_KEYS } from "../vtm/configuration";
 import { ClusterNode, ClusterReader, READ_TIMEOUT_MS, withTimeout } from "./cluster";
+import { configCommand } from "../settings/commands";
 
 /** One object the stack refers to, with the setting that refers to it. */
 export type Prerequisite =
@@ -167,7 +168,7 @@ export async function observeCluster(settings: Settings, cluster: ClusterReader,
     } catch (err) {
         warn(
             `Could not read the cluster (${(err as Error).message}): its prerequisites are not checked and the node address is unknown. ` +
-                "Set one with: pulumi config set nodeAddress <address>",
+                `Set one with: ${configCommand("set nodeAddress <address>")}`,
         );
         return undefined;
     }

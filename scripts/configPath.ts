@@ -16,7 +16,7 @@ export class SetError extends Error {}
 /** Reads `[namespace:]name(.field|[index]|["quoted"])*`. */
 export function parseConfigPath(setting: string, project: string): ConfigPath {
     const fail = (why: string): never => {
-        throw new SetError(`--set '${setting}': ${why}; a key is written as pulumi config set --path takes it, e.g. pools.web.monitors[0] or imagePullSecrets[1]`);
+        throw new SetError(`--set '${setting}': ${why}; a key is written as npm run pulumi -- config set --path takes it, e.g. pools.web.monitors[0] or imagePullSecrets[1]`);
     };
     const head = /^([^.[\]"]+)/.exec(setting);
     if (head === null) fail("does not start with a key");

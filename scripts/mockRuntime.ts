@@ -86,6 +86,8 @@ function simulateService(name: string, spec: any, ingress: { ip?: string; hostna
 /** Records registrations and answers them as the mock runtime's `newResource`. */
 export class Recorder {
     readonly resources: RegisteredResource[] = [];
+    /** The passwords the mock RandomPassword generated in this run. */
+    private readonly generated = new Set<string>();
 
     constructor(private readonly options: MockOptions = {}) {}
 
@@ -103,12 +105,15 @@ export class Recorder {
 
     private stateOf(type: string, name: string, rawInputs: Record<string, any>, inputs: Record<string, any>): Record<string, any> {
         if (type === "random:index/randomPassword:RandomPassword") {
+            const result = (this.options.password ?? randomPassword)(inputs);
+            this.generated.add(result);
             // Secret, as the real provider's additionalSecretOutputs make it.
-            return { ...rawInputs, result: pulumi.secret((this.options.password ?? randomPassword)(inputs)) };
+            return { ...rawInputs, result: pulumi.secret(result) };
         }
         if (!type.startsWith("kubernetes:")) return rawInputs;
         const { metadata, ...content } = inputs;
-        const seed = nameSeed(inputs.kind, { ...content, labels: metadata?.labels, annotations: metadata?.annotations }, this.options.secretValuesShown ?? false);
+        const shown = (this.options.secretValuesShown ?? false) || this.isGenerated(inputs);
+        const seed = nameSeed(inputs.kind, { ...content, labels: metadata?.labels, annotations: metadata?.annotations }, shown);
         const state: Record<string, any> = {
             ...rawInputs,
             metadata: { ...rawInputs.metadata, name: metadata?.name ?? autoName(name, seed) },
@@ -117,6 +122,17 @@ export class Recorder {
             Object.assign(state, simulateService(name, inputs.spec, this.options.balancerIngress ?? { ip: "192.0.2.10" }));
         }
         return state;
+    }
+
+    /**
+     * Whether a Secret holds only passwords generated in this run (the admin password when none is
+     * set): rendering writes it, as helm template writes the Secrets it generates, since no
+     * configuration value of the user's is in it.
+     */
+    isGenerated(secret: Record<string, any>): boolean {
+        if (secret.kind !== "Secret") return false;
+        const values = [...Object.values(secret.stringData ?? {}), ...Object.values(secret.data ?? {}).map((v) => Buffer.from(String(v), "base64").toString())];
+        return values.length > 0 && values.every((v) => this.generated.has(String(v)));
     }
 
     /** The Kubernetes objects registered, as they would be applied (auto-names filled in). */

@@ -6,8 +6,8 @@
 #   npm run deploy [-- --stack NAME]    -> pulumi up --yes on the stack
 #   npm run pulumi -- <args>            -> any pulumi command, on the same backend
 #
-# The stack: --stack NAME (or -s NAME) among the arguments, else PULUMI_STACK, else the stack selected in
-# this backend (npm run pulumi -- stack select NAME, or stack init NAME), else dev. It is created, with
+# The stack: as scripts/stack.sh decides for every command (--stack NAME or -s NAME, else PULUMI_STACK,
+# else the stack selected in this backend, else dev). It is created, with
 # the passphrase secrets provider, the first time it is used. `npm run pulumi -- stack …` commands are
 # passed on as they are.
 #
@@ -29,9 +29,10 @@ if [ "$(printf '%s\n%s\n' "$MIN_PULUMI_VERSION" "$version" | sort -V | head -n 1
     exit 1
 fi
 
-local_dir="${VTM_LOCAL_DIR:-$PWD/.pulumi-local}"
+# shellcheck source=scripts/stack.sh
+source scripts/stack.sh
+local_backend
 mkdir -p "$local_dir/state"
-export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$local_dir/state}"
 
 if [ -z "${PULUMI_CONFIG_PASSPHRASE+set}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
     if [ ! -s "$local_dir/passphrase" ]; then
@@ -45,17 +46,7 @@ if [ "${1:-}" = "stack" ]; then
     exec pulumi "$@"
 fi
 
-stack=""
-args=("$@")
-for ((i = 0; i < ${#args[@]}; i++)); do
-    case "${args[$i]}" in
-        --stack | -s) stack="${args[$((i + 1))]:-}" ;;
-        --stack=*) stack="${args[$i]#--stack=}" ;;
-    esac
-done
-stack="${stack:-${PULUMI_STACK:-}}"
-stack="${stack:-$(pulumi stack --show-name 2>/dev/null || true)}"
-stack="${stack:-dev}"
+stack=$(stack_name "$@")
 
 # Select the stack, creating it with the passphrase secrets provider the first time.
 pulumi stack select "$stack" --create --secrets-provider passphrase --non-interactive >/dev/null

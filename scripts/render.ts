@@ -15,6 +15,7 @@ import { ProblemsError } from "../settings/problems";
 import { checkJson, parseConfigPath, pathValue, setAtPath } from "./configPath";
 import { readFlags } from "./cliFlags";
 import { writeOut } from "./renderOut";
+import { stackName } from "./stackName";
 import { MockOptions, Recorder, runMocked } from "./mockRuntime";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -68,6 +69,17 @@ function isEncrypted(value: unknown): boolean {
     return typeof value === "object" && value !== null && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
 }
 
+/** A YAML file's content; a syntax error names the file and the line, as an editor shows them. */
+function loadYamlFile(file: string): unknown {
+    try {
+        return yaml.load(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+        if (!(err instanceof yaml.YAMLException)) throw err;
+        const where = err.mark ? ` line ${err.mark.line + 1}, column ${err.mark.column + 1}` : "";
+        throw new Error(`${file}${where}: ${err.reason} (the file is not valid YAML)\n${err.mark?.snippet ?? ""}`.trimEnd());
+    }
+}
+
 /** The stacks a project directory has files for. */
 export function stacksIn(dir: string): string[] {
     return fs.readdirSync(dir).flatMap((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1] ?? []).sort();
@@ -79,7 +91,7 @@ export function stacksIn(dir: string): string[] {
  */
 export function stackConfig(options: RenderOptions): { project: string; config: Record<string, string>; secretKeys: string[]; notes: string[] } {
     const dir = options.projectDir ?? PROJECT_DIR;
-    const projectFile = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as ProjectFile;
+    const projectFile = loadYamlFile(path.join(dir, "Pulumi.yaml")) as ProjectFile;
     const project = projectFile.name;
     const values: Record<string, unknown> = {};
     // Keys that still hold Pulumi.yaml's default: `config set --path` on one starts a new object, as the CLI does.
@@ -92,7 +104,7 @@ export function stackConfig(options: RenderOptions): { project: string; config: 
     if (options.stack !== undefined) {
         const file = path.join(dir, `Pulumi.${options.stack}.yaml`);
         if (!fs.existsSync(file)) throw new Error(`stack '${options.stack}' has no Pulumi.${options.stack}.yaml in ${dir}; the stacks there: ${stacksIn(dir).join(", ") || "none"}`);
-        const stackFile = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+        const stackFile = (loadYamlFile(file) ?? {}) as { config?: Record<string, unknown> };
         for (const [key, value] of Object.entries(stackFile.config ?? {})) {
             const full = key.includes(":") ? key : `${project}:${key}`;
             values[full] = value;
@@ -177,6 +189,16 @@ function omittedSecretNote(secret: Record<string, any>): string {
     return `Secret ${namespace}/${name} is not written (it holds ${keys.join(", ")}); create it before applying: ${create} (or render with --include-secrets to write it)`;
 }
 
+/** Where a password generated for this render is, and how to read it. */
+function generatedSecretNote(secret: Record<string, any>): string {
+    const { name, namespace } = secret.metadata;
+    const key = Object.keys(secret.stringData ?? secret.data ?? {})[0];
+    return (
+        `Secret ${namespace}/${name} holds a password generated for this render (a new one, under a new name, at every render; ` +
+        `for a fixed one: --set adminPassword=<password> --include-secrets); after applying, read it with: kubectl get secret ${name} -n ${namespace} -o jsonpath='{.data.${key}}' | base64 -d`
+    );
+}
+
 /** Runs the program under mocks and returns what it would apply. Throws ConfigError on bad config. */
 export async function render(options: RenderOptions = {}, recorder = new Recorder({ ...options.mock, secretValuesShown: options.includeSecrets })): Promise<RenderResult> {
     const { project, config, secretKeys, notes } = stackConfig(options);
@@ -193,10 +215,13 @@ export async function render(options: RenderOptions = {}, recorder = new Recorde
     for (const [key, value] of Object.entries(stack)) outputs[key] = await resolve(value);
 
     const all = recorder.kubernetesObjects().map(clean).sort(applyOrder);
-    const isSecret = (o: Record<string, any>) => o.kind === "Secret";
-    const omittedSecrets = options.includeSecrets ? [] : all.filter(isSecret);
+    // Like helm template, a Secret of generated values is written; one holding a value of the user's
+    // configuration only with --include-secrets.
+    const omitted = (o: Record<string, any>) => o.kind === "Secret" && !options.includeSecrets && !recorder.isGenerated(o);
+    const omittedSecrets = all.filter(omitted);
     for (const secret of omittedSecrets) notes.push(omittedSecretNote(secret));
-    return { objects: options.includeSecrets ? all : all.filter((o) => !isSecret(o)), omittedSecrets, outputs, notes, recorder };
+    for (const secret of all.filter((o) => recorder.isGenerated(o))) notes.push(generatedSecretNote(secret));
+    return { objects: all.filter((o) => !omitted(o)), omittedSecrets, outputs, notes, recorder };
 }
 
 /** The objects as one YAML stream. */
@@ -219,12 +244,14 @@ export const USAGE = `usage: npm run -s render -- [--stack NAME] [--set key=valu
 
 Writes the Kubernetes objects a stack would deploy, offline: as a YAML stream on standard output, or
 one file per object into DIR (--out). Messages go to standard error.
-  --stack NAME        read Pulumi.NAME.yaml, as pulumi up --stack NAME would
+  --stack NAME        read Pulumi.NAME.yaml, as npm run deploy -- --stack NAME would; without it, the
+                      stack npm run deploy would take: PULUMI_STACK, the selected stack, or dev
   --set key=value     override a setting; key.field and key[0] reach into objects and lists, as
-                      pulumi config set --path does, and a JSON object or list value is taken as
-                      one (repeatable)
+                      npm run pulumi -- config set --path does, and a JSON object or list value
+                      is taken as one (repeatable)
   --out DIR           write one file per object into DIR, replacing an earlier render there
-  --include-secrets   write the Secrets too, with their values in plain text
+  --include-secrets   write the Secrets of configured values too (a generated password's Secret
+                      is always written), with their values in plain text
   --help              this text
 Use npm run -s (or --silent): without it npm prints its own banner on standard output.`;
 
@@ -238,6 +265,19 @@ export function parseArgs(argv: string[]): CliArgs {
         set[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     return { options: { stack: flags.values["--stack"], set, includeSecrets: flags.switches.has("--include-secrets") }, out: flags.values["--out"] };
+}
+
+/** The endpoints a render worked out, for standard error (as helm install prints its NOTES). */
+export function endpointLines(outputs: Readonly<Record<string, RenderedOutput>>): string[] {
+    const shown = (o: RenderedOutput | undefined) => (o?.known && typeof o.value === "string" ? o.value : "<known after apply>");
+    const services = Object.entries((outputs.serviceEndpoints?.value ?? {}) as Record<string, string>);
+    const rows: [string, string][] = [...services, ["admin UI", shown(outputs.adminUrl)], ["REST API", shown(outputs.restApiUrl)]];
+    const width = Math.max(...rows.map(([name]) => name.length));
+    const namespace = String(outputs.namespace?.value ?? "default");
+    const unknown = rows.some(([, url]) => url.includes("<"))
+        ? ` (what is in <> the cluster decides: kubectl get nodes -o wide; kubectl get services -n ${namespace})`
+        : "";
+    return [`endpoints, once applied${unknown}:`, ...rows.map(([name, url]) => `  ${name.padEnd(width)}  ${url}`)];
 }
 
 /** Whether npm printed its `> package@version script` banner on our standard output (npm run without --silent). */
@@ -257,35 +297,59 @@ function renderHint(err: Error): string {
         : "";
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Where the command line writes, and what it runs in: the process's, or a test's. */
+export interface CliIo {
+    readonly stdout: (text: string) => void;
+    readonly stderr: (text: string) => void;
+    readonly stdoutIsTTY: boolean;
+    readonly env: NodeJS.ProcessEnv;
+}
+
+export const PROCESS_IO: CliIo = {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    env: process.env,
+};
+
+/** `npm run render -- <argv>`: writes the objects and the messages; returns the exit code (1: refused). */
+export async function renderCli(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
+    try {
+        await renderCommand(argv, io);
+        return 0;
+    } catch (err) {
+        io.stderr(`${(err as Error).message}\n`);
+        return 1;
+    }
+}
+
+async function renderCommand(argv: string[], io: CliIo): Promise<void> {
     const { options, out, help } = parseArgs(argv);
     if (help) {
-        process.stdout.write(`${USAGE}\n`);
-        return 0;
+        io.stdout(`${USAGE}\n`);
+        return;
     }
-    if (out === undefined && !process.stdout.isTTY && npmBannerOnStdout()) {
+    if (out === undefined && !io.stdoutIsTTY && npmBannerOnStdout(io.env)) {
         throw new Error("npm printed its own banner on standard output, so the YAML stream would not parse: run npm run -s render -- … (or --silent)");
     }
-    const result = await render(options).catch((err: Error) => Promise.reject(Object.assign(err, { message: err.message + renderHint(err) })));
-    if (options.includeSecrets) process.stderr.write("warning: --include-secrets writes the admin password and every other secret in plain text; keep the output out of version control\n");
+    // The stack by the rule every command follows (scripts/stack.sh), not bare defaults.
+    const stack = stackName(options.stack, PROJECT_DIR, io.env);
+    if (options.stack === undefined) io.stderr(`note: rendering stack ${stack} (no --stack: PULUMI_STACK, else the selected stack, else dev)\n`);
+    const result = await render({ ...options, stack }).catch((err: Error) => Promise.reject(Object.assign(err, { message: err.message + renderHint(err) })));
+    if (options.includeSecrets) io.stderr("warning: --include-secrets writes the admin password and every other secret in plain text; keep the output out of version control\n");
     if (out === undefined) {
-        process.stdout.write(toYaml(result.objects));
+        io.stdout(toYaml(result.objects));
     } else {
         const names = result.objects.map((o, i) => fileName(o, i));
         const secrets = new Set(names.filter((_, i) => result.objects[i].kind === "Secret"));
-        writeOut(out, new Map(result.objects.map((o, i) => [names[i], yaml.dump(o, { lineWidth: -1, noRefs: true })])), secrets);
-        process.stderr.write(`Wrote ${result.objects.length} objects to ${out}\n`);
+        // Each file a YAML document of its own, starting with ---, so that `cat DIR/*.yaml` is a stream.
+        writeOut(out, new Map(result.objects.map((o, i) => [names[i], toYaml([o])])), secrets);
+        io.stderr(`Wrote ${result.objects.length} objects to ${out}\n`);
     }
-    for (const note of result.notes) process.stderr.write(`${messageLine(note)}\n`);
-    return 0;
+    for (const note of result.notes) io.stderr(`${messageLine(note)}\n`);
+    for (const line of endpointLines(result.outputs)) io.stderr(`${line}\n`);
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (err: Error) => {
-            process.stderr.write(`${err.message}\n`);
-            process.exit(1);
-        },
-    );
+    renderCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -5,6 +5,7 @@
 //
 // Exit code 0: every check holds; 1: a check failed (or --wait ran out); 2: verify could not run.
 import { readFlags } from "./cliFlags";
+import { CliIo, PROCESS_IO } from "./render";
 import { VerifyOptions, verify } from "./verify/index";
 import { EXIT, exitCode, jsonReport, textReport } from "./verify/report";
 
@@ -21,28 +22,27 @@ export function parseArgs(argv: readonly string[]): VerifyArgs {
     if (flags.help) return { options: {}, json: false, help: true };
     const wait = flags.values["--wait"] ?? "0";
     if (!/^\d+$/.test(wait)) throw new Error(`--wait takes whole seconds (0 or more), not '${wait}'\n${USAGE}`);
-    return { options: { stack: flags.values["--stack"] ?? process.env.PULUMI_STACK, waitSeconds: Number(wait) }, json: flags.switches.has("--json") };
+    return { options: { stack: flags.values["--stack"], waitSeconds: Number(wait) }, json: flags.switches.has("--json") };
 }
 
-async function main(argv: string[]): Promise<number> {
-    const { options, json, help } = parseArgs(argv);
-    if (help) {
-        process.stdout.write(`${USAGE}\n`);
-        return EXIT.ok;
+/** `npm run verify -- <argv>`: prints the report; returns the exit code (0 ok, 1 a check failed, 2 could not run). */
+export async function verifyCli(argv: string[], io: Pick<CliIo, "stdout" | "stderr"> = PROCESS_IO): Promise<number> {
+    try {
+        const { options, json, help } = parseArgs(argv);
+        if (help) {
+            io.stdout(`${USAGE}\n`);
+            return EXIT.ok;
+        }
+        const result = await verify({ ...options, progress: (line) => io.stderr(`${line}\n`) });
+        io.stdout(json ? jsonReport(result) : textReport(result));
+        return exitCode(result);
+    } catch (err) {
+        io.stderr(`verify could not run: ${(err as Error).message}\n`);
+        return EXIT.error;
     }
-    const progress = (line: string) => process.stderr.write(`${line}\n`);
-    const result = await verify({ ...options, progress });
-    process.stdout.write(json ? jsonReport(result) : textReport(result));
-    return exitCode(result);
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        // Exit now: a tunnel or socket the cluster left half-open must not keep the command running.
-        (code) => process.exit(code),
-        (err: Error) => {
-            process.stderr.write(`verify could not run: ${err.message}\n`);
-            process.exit(EXIT.error);
-        },
-    );
+    // Exit now: a tunnel or socket the cluster left half-open must not keep the command running.
+    verifyCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

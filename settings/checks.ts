@@ -1,6 +1,7 @@
 // Small checks that turn raw configuration values into typed ones. Each check returns the parsed
 // value or an Invalid saying what was expected; `run` records the problem with the key and value.
 import * as net from "net";
+import { configCommand } from "./commands";
 
 export type Problems = string[];
 
@@ -29,14 +30,15 @@ export class Invalid {
     constructor(readonly reason: string) {}
 }
 
-export type Check<T> = (v: unknown) => T | Invalid;
+/** Parses a raw value; `key` is the setting's, for a reason that shows how to write it. */
+export type Check<T> = (v: unknown, key?: string) => T | Invalid;
 
 /** Checks one raw value: the parsed value, or the fallback after recording the problem. */
 export function run<T>(problems: Problems, key: string, raw: unknown, fallback: T, check: Check<T>): T {
     if (raw === undefined) {
         return fallback;
     }
-    const result = check(raw);
+    const result = check(raw, key);
     if (result instanceof Invalid) {
         problems.push(`${key}: ${show(raw)} ${result.reason}`);
         return fallback;
@@ -58,6 +60,18 @@ export const wholeNumber =
     };
 
 export const port = wholeNumber(1, 65535);
+
+/** Kubernetes' default --service-node-port-range; the API server's flag is not readable through the API. */
+export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
+
+/** A fixed nodePort: the API server refuses one outside its range, so it is refused here first. */
+export const nodePort: Check<number> = (v) => {
+    const n = port(v);
+    if (n instanceof Invalid) return n;
+    return n >= NODE_PORT_RANGE.min && n <= NODE_PORT_RANGE.max
+        ? n
+        : new Invalid(`is outside the NodePort range, ${NODE_PORT_RANGE.min} to ${NODE_PORT_RANGE.max} (Kubernetes' default; leave it unset to have one allocated)`);
+};
 
 export const positiveNumber: Check<number> = (v) => {
     const n = typeof v === "number" ? v : typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
@@ -100,14 +114,29 @@ export const cidr = (v: unknown): boolean => {
     return rest.length === 0 && family !== 0 && /^\d+$/.test(bits ?? "") && Number(bits) <= (family === 4 ? 32 : 128);
 };
 
+/**
+ * A list whose items pass `ok`. The reason names the items that do not; a value that is no list (a
+ * plain string, most often) is shown how a list is written, with that value as the item when it is one.
+ */
 export const listOf =
-    (ok: (item: unknown) => boolean, what: string): Check<string[]> =>
-    (v) => {
+    (ok: (item: unknown) => boolean, what: string, example?: string): Check<string[]> =>
+    (v, key) => {
         const list = typeof v === "string" ? parseJson(v) : v;
-        return Array.isArray(list) && list.every(ok) ? (list as string[]) : new Invalid(`is not a list of ${what}`);
+        if (!Array.isArray(list)) {
+            const item = typeof v === "string" && ok(v) ? v : example;
+            const syntax =
+                item === undefined || key === undefined
+                    ? ""
+                    : `; a list is written ${JSON.stringify([item])}, or item by item: ${configCommand(`set --path '${key}[0]' ${item}`)}`;
+            return new Invalid(`is not a list of ${what}${syntax}`);
+        }
+        const bad = list.flatMap((item, i) => (ok(item) ? [] : [`[${i}] ${show(item)}`]));
+        if (bad.length === 0) return list as string[];
+        const shown = bad.length > 3 ? `${bad.slice(0, 3).join(", ")}, … (${bad.length} in all)` : bad.join(", ");
+        return new Invalid(`is not a list of ${what}: item${bad.length === 1 ? "" : "s"} ${shown} ${bad.length === 1 ? "is not one" : "are not"}`);
     };
 
-export const cidrList = listOf(cidr, "CIDR ranges such as 203.0.113.0/24");
+export const cidrList = listOf(cidr, "CIDR ranges such as 203.0.113.0/24", "203.0.113.0/24");
 
 export const nameList = listOf((s) => typeof s === "string" && s.trim() !== "", "names (non-empty strings)");
 
@@ -131,7 +160,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** Reports the keys of an object value that are not settings; returns the object (or {} if it is none). */
 export function objectFields(problems: Problems, key: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
     if (!isPlainObject(value)) {
-        problems.push(`${key}: ${show(value)} is not an object (set its fields with: pulumi config set --path ${key}.<field> <value>)`);
+        problems.push(`${key}: ${show(value)} is not an object (set its fields with: ${configCommand(`set --path ${key}.<field> <value>`)})`);
         return {};
     }
     for (const unknownKey of Object.keys(value).filter((k) => !allowed.includes(k))) {

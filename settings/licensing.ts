@@ -5,6 +5,7 @@ import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS, LICENSING_DEFAULTS, LICENSING_MODES, LicensingMode } from "./defaults";
 import { Check, DNS_1123_SUBDOMAIN, Invalid, Problems, bool, objectValue, oneOf, pattern, port, resourceName, run } from "./checks";
+import { configCommand } from "./commands";
 
 export interface CommunityLicensing {
     readonly mode: "community";
@@ -108,10 +109,10 @@ export function parseLicensing(problems: Problems, raw: string | undefined, secr
     };
     for (const other of LICENSING_MODES.filter((m) => m !== mode)) {
         for (const field of MODE_FIELDS[other].filter((f) => o[f] !== undefined)) {
-            problems.push(`licensing.${field}: belongs to licensing.mode ${other}, and the mode is ${mode}; set the mode or remove it (pulumi config rm --path licensing.${field})`);
+            problems.push(`licensing.${field}: belongs to licensing.mode ${other}, and the mode is ${mode}; set the mode or remove it (${configCommand(`rm --path licensing.${field}`)})`);
         }
         for (const key of MODE_SECRETS[other].filter((k) => secretSet[k])) {
-            problems.push(`${key}: belongs to licensing.mode ${other}, and the mode is ${mode}; set the mode or remove it (pulumi config rm ${key})`);
+            problems.push(`${key}: belongs to licensing.mode ${other}, and the mode is ${mode}; set the mode or remove it (${configCommand(`rm ${key}`)})`);
         }
     }
     switch (mode) {
@@ -136,7 +137,7 @@ function parseLicenseSource(problems: Problems, o: Record<string, unknown>, text
     } else if (o.licenseSecret === undefined && !text.set) {
         problems.push(
             "licensing.licenseSecret: is not set, and neither is licenseKey: mode licenseKey needs the licence file, in an existing Secret " +
-                "(pulumi config set --path licensing.licenseSecret <name>) or as a secret value (pulumi config set --secret licenseKey < license.lic)",
+                `(${configCommand("set --path licensing.licenseSecret <name>")}) or as a secret value (${configCommand("set --secret licenseKey < license.lic")})`,
         );
     } else if (o.licenseSecretKey !== undefined && o.licenseSecret === undefined) {
         problems.push("licensing.licenseSecretKey: names the key in licensing.licenseSecret, which is not set (the Secret made from licenseKey has its own key)");
@@ -151,7 +152,7 @@ function parseServicesDirector(problems: Problems, o: Record<string, unknown>, o
     }
     const ownerName = optional("owner", oneLine("an owner name"));
     if (o.owner !== undefined && !ownerSecret.set) {
-        problems.push(`licensing.owner: needs the owner's secret: pulumi config set --secret ${LICENSING_SECRET_KEYS.ownerSecret} <secret>`);
+        problems.push(`licensing.owner: needs the owner's secret: ${configCommand(`set --secret ${LICENSING_SECRET_KEYS.ownerSecret} <secret>`)}`);
     }
     if (ownerSecret.set && o.owner === undefined) {
         problems.push(`${LICENSING_SECRET_KEYS.ownerSecret}: needs licensing.owner, the Services Director owner it belongs to`);

@@ -1,9 +1,10 @@
 // The production settings: admin interfaces, NetworkPolicy, pod security and placement, availability,
 // waits, registry credentials and image pinning. Their types, defaults and checks; settings.ts hands
 // over the raw values.
+import { configCommand } from "./commands";
 import { DEFAULTS } from "./defaults";
 import {
-    Check, Invalid, Problems, bool, cidrList, isPlainObject, nameList, objectFields, oneOf, parseJson, pattern, port, resourceName, run, show,
+    Check, Invalid, Problems, bool, cidrList, isPlainObject, nameList, nodePort, objectFields, oneOf, parseJson, pattern, resourceName, run, show,
     stringMap, wholeNumber,
 } from "./checks";
 import { LICENSING_ENV } from "./licensing";
@@ -110,6 +111,15 @@ export type RawProduction = Partial<Record<
 /** Environment variables the program sets itself: overriding them would break the deployment. */
 export const MANAGED_ENV = ["ZEUS_EULA", "ZEUS_COMMUNITY_EDITION", "ZEUS_WATCHED_CONFIG", "ZEUS_CONFIG_IMPORT_ARGS", "ZEUS_PASS"] as const;
 
+/** The setting that controls each variable the program sets, for the message that refuses it in extraEnv. */
+const MANAGED_BY: Readonly<Record<(typeof MANAGED_ENV)[number], string>> = {
+    ZEUS_EULA: "eula",
+    ZEUS_COMMUNITY_EDITION: "licensing.mode",
+    ZEUS_WATCHED_CONFIG: "documents, configMounts and dataMounts (the program watches /import)",
+    ZEUS_CONFIG_IMPORT_ARGS: "none: the program's own import of the configuration documents",
+    ZEUS_PASS: `adminPassword (${configCommand("set --secret adminPassword <password>")})`,
+};
+
 const CAPABILITY = /^[A-Z][A-Z_]*$/;
 /** Kubernetes resource quantities, e.g. 500m, 2, 1.5, 2Gi, 512M. */
 const QUANTITY = /^([0-9]+(\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
@@ -128,8 +138,8 @@ function parseAdminService(problems: Problems, raw: string | undefined): AdminSe
     const settings: AdminServiceSettings = {
         type: run(problems, "adminService.type", o.type, d.type, oneOf(ADMIN_SERVICE_TYPES)),
         nodePorts: {
-            webui: run(problems, "adminService.nodePorts.webui", nodePorts.webui, undefined as number | undefined, port),
-            restapi: run(problems, "adminService.nodePorts.restapi", nodePorts.restapi, undefined as number | undefined, port),
+            webui: run(problems, "adminService.nodePorts.webui", nodePorts.webui, undefined as number | undefined, nodePort),
+            restapi: run(problems, "adminService.nodePorts.restapi", nodePorts.restapi, undefined as number | undefined, nodePort),
         },
         loadBalancerSourceRanges: run(problems, "adminService.loadBalancerSourceRanges", o.loadBalancerSourceRanges, d.loadBalancerSourceRanges, cidrList),
         annotations: run(problems, "adminService.annotations", o.annotations, d.annotations, stringMap),
@@ -281,7 +291,7 @@ function parseExtraEnv(problems: Problems, raw: string | undefined): Record<stri
     for (const name of Object.keys(env)) {
         if (!ENV_NAME.test(name)) problems.push(`extraEnv.${name}: is not an environment variable name (letters, digits and '_')`);
         if ((MANAGED_ENV as readonly string[]).includes(name)) {
-            problems.push(`extraEnv.${name}: is set by the program itself (${MANAGED_ENV.join(", ")}); use the setting that controls it`);
+            problems.push(`extraEnv.${name}: is set by the program itself; the setting that controls it: ${MANAGED_BY[name as (typeof MANAGED_ENV)[number]]}`);
         } else if ((LICENSING_ENV as readonly string[]).includes(name)) {
             problems.push(`extraEnv.${name}: is set by the program from the licensing setting (${LICENSING_ENV.join(", ")}); use licensing (docs/configuration.md, Licensing)`);
         }

@@ -2,10 +2,11 @@
 // settings.ts hands over the raw values; everything here is plain parsing, no Pulumi.
 import { DEFAULTS } from "./defaults";
 import {
-    Check, Invalid, Problems, bool, cidrList, dns1035, dns1123Label, isPlainObject, nameList, objectFields, oneOf, parseJson,
+    Check, Invalid, Problems, bool, cidrList, dns1035, dns1123Label, isPlainObject, nameList, nodePort, objectFields, oneOf, parseJson,
     pattern, port, portName, resourceName, run, show, stringMap,
 } from "./checks";
 import { DNS_LABEL_MAX, VtmNames } from "./naming";
+import { configCommand } from "./commands";
 
 export const FRONTEND_TYPES = ["NodePort", "LoadBalancer", "ClusterIP"] as const;
 export type FrontendType = (typeof FRONTEND_TYPES)[number];
@@ -93,7 +94,7 @@ const MOUNT_FIELDS = ["name", "type", "items"] as const;
 function mapEntries(problems: Problems, key: string, raw: unknown): [string, unknown][] {
     const value = typeof raw === "string" ? parseJson(raw) : raw;
     if (!isPlainObject(value)) {
-        problems.push(`${key}: ${show(raw)} is not a map of names to objects (set one with: pulumi config set --path '${key}.<name>.<field>' <value>)`);
+        problems.push(`${key}: ${show(raw)} is not a map of names to objects (set one with: ${configCommand(`set --path '${key}.<name>.<field>' <value>`)})`);
         return [];
     }
     // Sorted, so the same settings always give the same objects in the same order.
@@ -106,7 +107,7 @@ function parseFrontend(problems: Problems, key: string, raw: unknown): FrontendS
     const frontend: FrontendSettings = {
         type: run(problems, `${key}.type`, o.type, undefined as FrontendType | undefined, oneOf(FRONTEND_TYPES)),
         port: run(problems, `${key}.port`, o.port, undefined as number | undefined, port),
-        nodePort: run(problems, `${key}.nodePort`, o.nodePort, undefined as number | undefined, port),
+        nodePort: run(problems, `${key}.nodePort`, o.nodePort, undefined as number | undefined, nodePort),
         annotations: run(problems, `${key}.annotations`, o.annotations, {}, stringMap),
         loadBalancerSourceRanges: run(problems, `${key}.loadBalancerSourceRanges`, o.loadBalancerSourceRanges, [], cidrList),
     };
@@ -133,8 +134,9 @@ function parseServiceFields(problems: Problems, name: string, raw: unknown): Ser
     const key = `services.${name}`;
     run(problems, key, name, name, SERVICE_NAME);
     const o = objectFields(problems, key, raw, SERVICE_FIELDS);
-    if (o.port === undefined) problems.push(`${key}.port: is required: the port the virtual server listens on (1 to 65535)`);
-    if (o.pool === undefined) problems.push(`${key}.pool: is required: a pool from pools, a pool in a document, or discard`);
+    // A value that is no object is one mistake, reported once: its fields are not missing as well.
+    if (isPlainObject(raw) && o.port === undefined) problems.push(`${key}.port: is required: the port the virtual server listens on (1 to 65535)`);
+    if (isPlainObject(raw) && o.pool === undefined) problems.push(`${key}.pool: is required: a pool from pools, a pool in a document, or discard`);
     return {
         name,
         protocol: run(problems, `${key}.protocol`, o.protocol, DEFAULTS.service.protocol, vtmName),
@@ -157,7 +159,7 @@ function parsePool(problems: Problems, name: string, raw: unknown, backendEnable
     if (serviceName === undefined && !backendEnabled) {
         problems.push(
             `${key}.serviceName: is required when backend.enabled is false: name the Service whose pods the pool balances over ` +
-                `(pulumi config set --path '${key}.serviceName' <service>)`,
+                `(${configCommand(`set --path '${key}.serviceName' <service>`)})`,
         );
     }
     const pool: PoolSettings = {
@@ -212,22 +214,33 @@ function parseItems(problems: Problems, key: string, raw: unknown): { key: strin
     });
 }
 
-export function parseServices(problems: Problems, raw: unknown): ServiceSettings[] {
+/**
+ * The entries of `services` or `pools`, each set over the default entry of its name: setting one field
+ * of the default service or pool (`pools.example-pool.algorithm`) keeps its other fields, whether it
+ * came from --set or from a stack file that `pulumi config set --path` wrote the entry into.
+ */
+function overDefaults(problems: Problems, key: string, raw: unknown, defaults: Readonly<Record<string, unknown>>): [string, unknown][] {
     // The defaults go through the same checks as any value: they obey the same rules.
-    const entries = raw === undefined ? Object.entries(DEFAULTS.services) : mapEntries(problems, "services", raw);
-    return entries.map(([name, value]) => parseService(problems, name, value));
+    if (raw === undefined) return Object.entries(defaults);
+    return mapEntries(problems, key, raw).map(([name, value]) => {
+        const base = Object.hasOwn(defaults, name) ? defaults[name] : undefined;
+        return [name, isPlainObject(base) && isPlainObject(value) ? { ...base, ...value } : value];
+    });
+}
+
+export function parseServices(problems: Problems, raw: unknown): ServiceSettings[] {
+    return overDefaults(problems, "services", raw, DEFAULTS.services).map(([name, value]) => parseService(problems, name, value));
 }
 
 export function parsePools(problems: Problems, raw: unknown, backendEnabled: boolean): PoolSettings[] {
-    const entries = raw === undefined ? Object.entries(DEFAULTS.pools) : mapEntries(problems, "pools", raw);
-    return entries.map(([name, value]) => parsePool(problems, name, value, backendEnabled));
+    return overDefaults(problems, "pools", raw, DEFAULTS.pools).map(([name, value]) => parsePool(problems, name, value, backendEnabled));
 }
 
 export function parseMounts(problems: Problems, key: string, raw: unknown): MountSettings[] {
     if (raw === undefined) return [];
     const list = typeof raw === "string" ? parseJson(raw) : raw;
     if (!Array.isArray(list)) {
-        problems.push(`${key}: ${show(raw)} is not a list of {name, type, items} (pulumi config set --path '${key}[0].name' <name>)`);
+        problems.push(`${key}: ${show(raw)} is not a list of {name, type, items} (${configCommand(`set --path '${key}[0].name' <name>`)})`);
         return [];
     }
     return list.map((item, i) => parseMount(problems, `${key}[${i}]`, item));

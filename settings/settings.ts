@@ -14,6 +14,7 @@ import { ProblemsError } from "./problems";
 import { adminExposureProblem } from "./adminExposure";
 import { ProductionSettings, RawProduction, parseProduction } from "./production";
 import { MountSettings, PoolSettings, ServiceSettings, Taken, checkServices, parseMounts, parsePools, parseServices } from "./services";
+import { configCommand } from "./commands";
 
 export interface BackendSettings {
     readonly enabled: boolean;
@@ -266,7 +267,7 @@ function parseSecret(
         return undefined;
     }
     if (!src.isSecret(key)) {
-        problems.push(`${key}: is stored in plain text; set it as a secret: pulumi config set --secret ${key} ${SECRET_VALUES[key]}`);
+        problems.push(`${key}: is stored in plain text; set it as a secret: ${configCommand(`set --secret ${key} ${SECRET_VALUES[key]}`)}`);
         return undefined;
     }
     const refused = refuse(raw);
@@ -297,7 +298,7 @@ export function parseSettings(raw: ConfigSource, more?: MoreChecks): Settings {
     const eula = get("eula") ?? DEFAULTS.eula;
     if (eula !== "accept") {
         problems.push(
-            `eula: ${show(eula)} does not accept the vTM licence; read it and accept it with: pulumi config set eula accept`,
+            `eula: ${show(eula)} does not accept the vTM licence; read it and accept it with: ${configCommand(`set eula accept`)}`,
         );
     }
     const nodeAddr = get("nodeAddress") ?? DEFAULTS.nodeAddress;
@@ -338,7 +339,7 @@ export function parseSettings(raw: ConfigSource, more?: MoreChecks): Settings {
     }
     const registryRefused = problems.some((p) => p.startsWith("registry."));
     if (settings.registryPassword !== undefined && !registryRefused && (settings.registry.server === "" || settings.registry.username === "")) {
-        problems.push("registryPassword: needs registry.server and registry.username, to make the image pull Secret (pulumi config set --path registry.server <host>)");
+        problems.push(`registryPassword: needs registry.server and registry.username, to make the image pull Secret (${configCommand("set --path registry.server <host>")})`);
     }
     const exposed = adminExposureProblem(settings);
     if (exposed !== undefined) problems.push(exposed);

@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from "util";
 import { ADMIN_PORTS, DEFAULTS } from "./defaults";
 import { Settings } from "./settings";
 import { adminExposureWarnings } from "./adminExposure";
+import { configCommand } from "./commands";
 
 /** Whether a setting has its default value (fields left unset count as absent). */
 function same(value: unknown, fallback: unknown): boolean {
@@ -39,7 +40,7 @@ export function settingWarnings(settings: Settings): string[] {
     if (settings.registryPassword === undefined) {
         for (const field of ["server", "username", "email"] as const) {
             if (settings.registry[field] !== "") {
-                warnings.push(`registry.${field}: is ignored without registryPassword, which makes the image pull Secret (pulumi config set --secret registryPassword <password>)`);
+                warnings.push(`registry.${field}: is ignored without registryPassword, which makes the image pull Secret (${configCommand(`set --secret registryPassword <password>`)})`);
             }
         }
     }

@@ -53,9 +53,18 @@ describe("cluster: connecting with the provider's settings", () => {
     }
 
     it("uses the default kubeconfig and the provider's context", async () => {
-        const calls: Calls = { loaded: [] };
-        await kubernetesCluster({ context: "kind-vtm" }, async () => fakeClient(calls));
-        assert.deepStrictEqual(calls, { loaded: ["default"], context: "kind-vtm" });
+        // A default kubeconfig to find (without one it says so: tests/noCluster.test.ts).
+        const saved = process.env.KUBECONFIG;
+        process.env.KUBECONFIG = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vtm-kube-")), "config");
+        fs.writeFileSync(process.env.KUBECONFIG, "apiVersion: v1\nkind: Config\n");
+        try {
+            const calls: Calls = { loaded: [] };
+            await kubernetesCluster({ context: "kind-vtm" }, async () => fakeClient(calls));
+            assert.deepStrictEqual(calls, { loaded: ["default"], context: "kind-vtm" });
+        } finally {
+            if (saved === undefined) delete process.env.KUBECONFIG;
+            else process.env.KUBECONFIG = saved;
+        }
     });
 
     it("reads kubernetes:kubeconfig as a path (with ~) or as the file's contents, as the provider does", async () => {
@@ -118,7 +127,7 @@ describe("cluster: the real client against an API server", () => {
         assert.strictEqual(r.outputs.serviceEndpoint.value, "http://<node-address>:80");
         const warning = r.notes.find((n) => n.includes("Could not read the cluster"));
         assert.match(String(warning), /ECONNREFUSED/);
-        assert.match(String(warning), /pulumi config set nodeAddress <address>/);
+        assert.match(String(warning), /npm run pulumi -- config set nodeAddress <address>/);
     });
 });
 

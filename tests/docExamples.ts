@@ -26,3 +26,34 @@ export function projectWith(stack: string, text: string): string {
     fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
     return dir;
 }
+
+/** The user-facing documents: the README, docs/ and the READMEs of config/. */
+export function docFiles(): string[] {
+    const inDir = (dir: string, only?: string) =>
+        fs.readdirSync(path.join(PROJECT_DIR, dir), { recursive: true, encoding: "utf8" })
+            .filter((f) => f.endsWith(".md") && (only === undefined || path.basename(f) === only))
+            .map((f) => path.join(dir, f));
+    return ["README.md", ...inDir("docs"), ...inDir("config", "README.md")].sort();
+}
+
+/** The command lines of a document's bash blocks, without their comments. */
+export function docCommands(file: string): string[] {
+    const text = fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
+    return [...text.matchAll(/```bash\n([\s\S]*?)```/g)]
+        .flatMap((m) => m[1].split("\n"))
+        .map((line) => line.replace(/\s+#.*$/, "").trim())
+        .filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+/** The README's render: one file per object in a git-ignored folder, which kubectl apply -f takes as it is (tests/cluster/readmeRender.cluster.test.ts). */
+export const README_RENDER = "npm run render -- --stack dev --out rendered/dev";
+
+/** The README's commands. */
+export const readmeCommands = () => docCommands("README.md");
+
+/** Splits a command line into words as bash does for the simple cases the docs use: quotes, no expansions. */
+export function shellWords(line: string): string[] {
+    const words: string[] = [];
+    for (const m of line.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3]);
+    return words;
+}

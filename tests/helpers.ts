@@ -17,7 +17,7 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBu
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { Recorder, MockOptions } from "../scripts/mockRuntime";
 import { fakeCluster } from "./fakeCluster";
-import { RenderOptions, RenderResult, render } from "../scripts/render";
+import { RenderOptions, RenderResult, render, renderCli } from "../scripts/render";
 
 export type KubeObject = Record<string, any>;
 
@@ -196,3 +196,10 @@ export function unknownFields(value: unknown, type: string, at: string): string[
 export const ACCEPT_ADMIN_EXPOSURE: Record<string, string> = { "security.acceptAdminExposure": "CVE-2024-7593" };
 /** HostNetwork exposure of the default image, its admin exposure accepted. */
 export const HOST_NETWORK: Record<string, string> = { exposure: "HostNetwork", ...ACCEPT_ADMIN_EXPOSURE };
+/** `npm run -s render -- <args>` run in this process (the command line's own code, without npm and a new node). */
+export async function cliRender(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const status = await renderCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stdoutIsTTY: false, env: { PATH: process.env.PATH, ...env, npm_config_loglevel: "silent" } });
+    return { status, stdout, stderr };
+}

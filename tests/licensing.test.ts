@@ -258,7 +258,7 @@ describe("licensing: bad values are refused by key, before anything is registere
     const cases: [string, Record<string, string>, string][] = [
         ["an unknown mode", { "licensing.mode": "enterprise" }, "licensing.mode: 'enterprise' is not one of community, licenseKey, servicesDirector"],
         ["a misspelt field", sd({ policyID: "P-1" }), "licensing.policyID: is not a setting (allowed: mode, licenseSecret, licenseSecretKey, registrationServer, serverFingerprint, policyId, owner, email, message, commChannelEnabled, commChannelPort)"],
-        ["licensing that is no object", { licensing: "servicesDirector" }, "licensing: 'servicesDirector' is not an object (set its fields with: pulumi config set --path licensing.<field> <value>)"],
+        ["licensing that is no object", { licensing: "servicesDirector" }, "licensing: 'servicesDirector' is not an object (set its fields with: npm run pulumi -- config set --path licensing.<field> <value>)"],
         ["no registration server", { "licensing.mode": "servicesDirector" }, "licensing.registrationServer: is required in mode servicesDirector: the Services Director's host:port, e.g. sd.example.com:8100"],
         ...["sd.example.com", "sd.example.com:0", "sd.example.com:65536", "https://sd.example.com:8100", "[2001:db8::1]:8100", "sd_1.example.com:8100", "sd.example.com:8100:1"].map(
             (server): [string, Record<string, string>, string] => [
@@ -278,17 +278,17 @@ describe("licensing: bad values are refused by key, before anything is registere
         ["an empty owner", { ...sd({ owner: " " }), servicesDirectorOwnerSecret: OWNER_SECRET }, "licensing.owner: ' ' is not an owner name on one line (not empty, no line break)"],
         ["a communications channel port of 0", sd({ commChannelPort: 0 }), "licensing.commChannelPort: 0 is not a whole number from 1 to 65535"],
         ["a communications channel switch that is no boolean", sd({ commChannelEnabled: "maybe" }), "licensing.commChannelEnabled: 'maybe' is not true or false"],
-        ["an owner without its secret", sd({ owner: "platform-team" }), "licensing.owner: needs the owner's secret: pulumi config set --secret servicesDirectorOwnerSecret <secret>"],
+        ["an owner without its secret", sd({ owner: "platform-team" }), "licensing.owner: needs the owner's secret: npm run pulumi -- config set --secret servicesDirectorOwnerSecret <secret>"],
         ["an owner secret without an owner", { ...sd({}), servicesDirectorOwnerSecret: OWNER_SECRET }, "servicesDirectorOwnerSecret: needs licensing.owner, the Services Director owner it belongs to"],
-        ["licence key mode without a licence", { "licensing.mode": "licenseKey" }, "licensing.licenseSecret: is not set, and neither is licenseKey: mode licenseKey needs the licence file, in an existing Secret (pulumi config set --path licensing.licenseSecret <name>) or as a secret value (pulumi config set --secret licenseKey < license.lic)"],
+        ["licence key mode without a licence", { "licensing.mode": "licenseKey" }, "licensing.licenseSecret: is not set, and neither is licenseKey: mode licenseKey needs the licence file, in an existing Secret (npm run pulumi -- config set --path licensing.licenseSecret <name>) or as a secret value (npm run pulumi -- config set --secret licenseKey < license.lic)"],
         ["a licence given two ways", { ...LICENSE_FROM_SECRET, licenseKey: LICENCE }, "licenseKey: cannot be combined with licensing.licenseSecret: give the licence one way, in your Secret or as this secret value"],
         ["a Secret key without the Secret", { ...LICENSE_FROM_CONFIG, "licensing.licenseSecretKey": "fla.lic" }, "licensing.licenseSecretKey: names the key in licensing.licenseSecret, which is not set (the Secret made from licenseKey has its own key)"],
         ["a Secret name that is no Kubernetes name", { "licensing.mode": "licenseKey", "licensing.licenseSecret": "My_Licence" }, "licensing.licenseSecret: 'My_Licence' is not a Kubernetes object name (lower-case letters, digits, '-' and '.')"],
         ["a Secret key that is no Secret key", { ...LICENSE_FROM_SECRET, "licensing.licenseSecretKey": "keys/fla.lic" }, "licensing.licenseSecretKey: 'keys/fla.lic' is not a Secret key (letters, digits, '-', '_' and '.')"],
-        ["a Services Director field in licence key mode", { ...LICENSE_FROM_SECRET, "licensing.owner": "platform-team" }, "licensing.owner: belongs to licensing.mode servicesDirector, and the mode is licenseKey; set the mode or remove it (pulumi config rm --path licensing.owner)"],
-        ["a licence key field in the community mode", { "licensing.licenseSecret": "vtm-license" }, "licensing.licenseSecret: belongs to licensing.mode licenseKey, and the mode is community; set the mode or remove it (pulumi config rm --path licensing.licenseSecret)"],
-        ["a licence in the community mode", { licenseKey: LICENCE }, "licenseKey: belongs to licensing.mode licenseKey, and the mode is community; set the mode or remove it (pulumi config rm licenseKey)"],
-        ["an owner secret in licence key mode", { ...LICENSE_FROM_SECRET, servicesDirectorOwnerSecret: OWNER_SECRET }, "servicesDirectorOwnerSecret: belongs to licensing.mode servicesDirector, and the mode is licenseKey; set the mode or remove it (pulumi config rm servicesDirectorOwnerSecret)"],
+        ["a Services Director field in licence key mode", { ...LICENSE_FROM_SECRET, "licensing.owner": "platform-team" }, "licensing.owner: belongs to licensing.mode servicesDirector, and the mode is licenseKey; set the mode or remove it (npm run pulumi -- config rm --path licensing.owner)"],
+        ["a licence key field in the community mode", { "licensing.licenseSecret": "vtm-license" }, "licensing.licenseSecret: belongs to licensing.mode licenseKey, and the mode is community; set the mode or remove it (npm run pulumi -- config rm --path licensing.licenseSecret)"],
+        ["a licence in the community mode", { licenseKey: LICENCE }, "licenseKey: belongs to licensing.mode licenseKey, and the mode is community; set the mode or remove it (npm run pulumi -- config rm licenseKey)"],
+        ["an owner secret in licence key mode", { ...LICENSE_FROM_SECRET, servicesDirectorOwnerSecret: OWNER_SECRET }, "servicesDirectorOwnerSecret: belongs to licensing.mode servicesDirector, and the mode is licenseKey; set the mode or remove it (npm run pulumi -- config rm servicesDirectorOwnerSecret)"],
         ["ZEUS_LIC through extraEnv", { extraEnv: '{"ZEUS_LIC": "https://licences.example.com/vtm.lic"}' }, "extraEnv.ZEUS_LIC: is set by the program from the licensing setting (ZEUS_COMMUNITY_EDITION, ZEUS_LIC, ZEUS_REGISTER_HOST, ZEUS_REGISTER_FP, ZEUS_REGISTER_POLICY, ZEUS_REGISTER_OWNER, ZEUS_REGISTER_SECRET, ZEUS_REGISTER_EMAIL, ZEUS_REGISTER_MSG); use licensing (docs/configuration.md, Licensing)"],
         ["ZEUS_REGISTER_SECRET through extraEnv", { extraEnv: '{"ZEUS_REGISTER_SECRET": "x"}' }, "extraEnv.ZEUS_REGISTER_SECRET: is set by the program from the licensing setting (ZEUS_COMMUNITY_EDITION, ZEUS_LIC, ZEUS_REGISTER_HOST, ZEUS_REGISTER_FP, ZEUS_REGISTER_POLICY, ZEUS_REGISTER_OWNER, ZEUS_REGISTER_SECRET, ZEUS_REGISTER_EMAIL, ZEUS_REGISTER_MSG); use licensing (docs/configuration.md, Licensing)"],
     ];
@@ -309,7 +309,7 @@ describe("licensing: bad values are refused by key, before anything is registere
 
     it("every problem at once", () => {
         assert.deepStrictEqual(problems({ licensing: '{"mode": "servicesDirector", "registrationServer": "sd", "commChannelPort": 70000, "licenseSecret": "x"}' }), [
-            "licensing.licenseSecret: belongs to licensing.mode licenseKey, and the mode is servicesDirector; set the mode or remove it (pulumi config rm --path licensing.licenseSecret)",
+            "licensing.licenseSecret: belongs to licensing.mode licenseKey, and the mode is servicesDirector; set the mode or remove it (npm run pulumi -- config rm --path licensing.licenseSecret)",
             "licensing.registrationServer: 'sd' is not host:port (a host name or IPv4 address, a colon, a port from 1 to 65535), e.g. sd.example.com:8100",
             "licensing.commChannelPort: 70000 is not a whole number from 1 to 65535",
         ]);
@@ -317,10 +317,10 @@ describe("licensing: bad values are refused by key, before anything is registere
 
     it("refuses the licence and the owner secret stored in plain text, without repeating them", () => {
         assert.deepStrictEqual(problems({ licensing: '{"mode": "licenseKey"}', licenseKey: LICENCE }), [
-            "licenseKey: is stored in plain text; set it as a secret: pulumi config set --secret licenseKey < license.lic",
+            "licenseKey: is stored in plain text; set it as a secret: npm run pulumi -- config set --secret licenseKey < license.lic",
         ]);
         const found = problems({ licensing: '{"mode": "servicesDirector", "registrationServer": "sd:8100", "owner": "o"}', servicesDirectorOwnerSecret: OWNER_SECRET });
-        assert.deepStrictEqual(found, ["servicesDirectorOwnerSecret: is stored in plain text; set it as a secret: pulumi config set --secret servicesDirectorOwnerSecret <secret>"]);
+        assert.deepStrictEqual(found, ["servicesDirectorOwnerSecret: is stored in plain text; set it as a secret: npm run pulumi -- config set --secret servicesDirectorOwnerSecret <secret>"]);
     });
 
     it("refuses an owner secret stored in plain text in a stack file through the whole program, registering nothing", async () => {

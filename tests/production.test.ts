@@ -310,7 +310,7 @@ describe("production settings: refused before anything is registered", () => {
         ["an unknown resource", { resources: '{"requests": {"gpu": "1"}}' }, `resources.requests: {"gpu":"1"} has 'gpu' (allowed: cpu, memory, ephemeral-storage)`],
         ["a toleration effect", { tolerations: '[{"key": "a", "effect": "NoRun"}]' }, "tolerations[0].effect: 'NoRun' is not one of NoSchedule, PreferNoSchedule, NoExecute"],
         ["an affinity kind", { affinity: '{"nodeAfinity": {}}' }, "affinity.nodeAfinity: is not a setting (allowed: nodeAffinity, podAffinity, podAntiAffinity)"],
-        ["a managed environment variable", { extraEnv: '{"ZEUS_PASS": "x"}' }, "extraEnv.ZEUS_PASS: is set by the program itself (ZEUS_EULA, ZEUS_COMMUNITY_EDITION, ZEUS_WATCHED_CONFIG, ZEUS_CONFIG_IMPORT_ARGS, ZEUS_PASS); use the setting that controls it"],
+        ["a managed environment variable", { extraEnv: '{"ZEUS_PASS": "x"}' }, "extraEnv.ZEUS_PASS: is set by the program itself; the setting that controls it: adminPassword (npm run pulumi -- config set --secret adminPassword <password>)"],
         ["maxUnavailable as large as the replicas", { replicas: "2", availability: '{"maxUnavailable": 2}' }, "availability.maxUnavailable: 2 would let every one of the 2 replicas go down at once; use at most 1"],
         ["a malformed digest", { imageDigest: "sha256:abc" }, "imageDigest: 'sha256:abc' is not an image digest: sha256: and 64 lower-case hex digits"],
         [
@@ -320,7 +320,7 @@ describe("production settings: refused before anything is registered", () => {
         ],
         ["an advisory acceptance that is not a list of ids", { security: '{"acceptAdminExposure": [7593]}' }, "security.acceptAdminExposure: [7593] is not a list of advisory ids (known: CVE-2024-7593)"],
         ["a digest on a pinned image", { image: `vtm@sha256:${"a".repeat(64)}`, imageDigest: `sha256:${"b".repeat(64)}` }, `imageDigest: cannot pin image 'vtm@sha256:${"a".repeat(64)}', which already names a digest; set one or the other`],
-        ["a registry password without a registry", { registryPassword: "tok" }, "registryPassword: needs registry.server and registry.username, to make the image pull Secret (pulumi config set --path registry.server <host>)"],
+        ["a registry password without a registry", { registryPassword: "tok" }, "registryPassword: needs registry.server and registry.username, to make the image pull Secret (npm run pulumi -- config set --path registry.server <host>)"],
         ["a rotation with a set password", { adminPassword: "Own-Password-9", adminPasswordRotation: "1" }, "adminPasswordRotation: only rotates a generated password; with adminPassword set, set a new adminPassword to rotate it"],
         ["a negative wait", { wait: '{"deploymentSeconds": -1}' }, "wait.deploymentSeconds: -1 is not a whole number of at least 0"],
         ["a request above its limit", { resources: '{"requests": {"memory": "4Gi"}, "limits": {"memory": "3800Mi"}}' }, "resources.requests.memory: '4Gi' is more than resources.limits.memory '3800Mi'; a request cannot be above its limit"],

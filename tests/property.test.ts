@@ -41,6 +41,8 @@ const MONITORS = [
 /** A rule from config/rules and a built-in one. */
 const RULES = ["Response-Headers", "Application Firewall Enforcer"];
 const BUILTIN_POOLS = ["discard", "builtin_dns"];
+/** The default service's name: an entry of that name is set over the default. */
+const DEFAULT_SERVICES = ["example-service"];
 const FRONTEND_TYPES = ["NodePort", "LoadBalancer", "ClusterIP"];
 const ADMIN_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"];
 /** The admin interfaces (9070, 9090) and the health-check virtual server (19999) listen on TCP. */
@@ -486,6 +488,18 @@ function onService(kind: string, values: fc.Arbitrary<any>, edit: (s: Cfg, name:
     ];
 }
 
+/**
+ * A field left out of a service is missing only where no default stands in: "an entry named as a
+ * default one is set over that default" (docs/configuration.md). The default service is renamed first.
+ */
+function ownService(x: Cfg, n: string): string {
+    if (!DEFAULT_SERVICES.includes(n)) return n;
+    const own = `${n.slice(0, 10)}-own`;
+    x.services[own] = x.services[n];
+    delete x.services[n];
+    return own;
+}
+
 /** Whether a service's own Service name (`<name>-<service>`) fits and is free. */
 function frontendFits(x: Cfg, n: string): boolean {
     return String(x.name ?? "vtm").length + 1 + n.length <= DNS_LABEL_MAX && !["services", "admin-services"].includes(n);
@@ -603,13 +617,13 @@ const BREAKERS: readonly Breaker[] = [
     onField("loadBalancer", "timeoutSeconds", pick([-5, "soon", 1.5])),
     onField("loadBalancer", "timeout", pick([5])),
     onService("services.<s>.port", pick([0, 70000, -1, "80a", 1.5, "eighty", null]), (s, n, _x, v) => ((s.port = v), [`services.${n}.port`])),
-    onService("services.<s>.port (missing)", fc.constant(0), (s, n) => (delete s.port, [`services.${n}.port`])),
+    onService("services.<s>.port (missing)", fc.constant(0), (_s, n, x) => ((n = ownService(x, n)), delete x.services[n].port, [`services.${n}.port`])),
     onService("services.<s>.pool (unknown)", fc.oneof(dns1035(20).map((p) => `missing-${p}`), pick(["", "Discard", "example_pool"])), (s, n, x, v) => {
         closedWorld(x);
         s.pool = Object.keys(x.pools ?? { "example-pool": {} }).includes(v) ? `${v}-x` : v;
         return [`services.${n}.pool`];
     }),
-    onService("services.<s>.pool (missing)", fc.constant(0), (s, n) => (delete s.pool, [`services.${n}.pool`])),
+    onService("services.<s>.pool (missing)", fc.constant(0), (_s, n, x) => ((n = ownService(x, n)), delete x.services[n].pool, [`services.${n}.pool`])),
     // A refused protocol counts as http: a UDP service's port may then clash on TCP, and that may be said too.
     onService("services.<s>.protocol", pick(["http2", "HTTP", "tcp", "", "quic", 80]), (s, n, x, v) => {
         const wasUdp = transport(s.protocol) === "UDP";

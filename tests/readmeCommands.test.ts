@@ -9,16 +9,8 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { PROJECT_DIR } from "../scripts/render";
 import { FakeApiServer, apiNode, startFakeApiServer } from "./fakeApiServer";
+import { README_RENDER, readmeCommands } from "./docExamples";
 import { callsIn, cleanEnv, fakePulumiDir } from "./fakePulumi";
-
-/** The commands of the README's bash blocks, without their comments. */
-export function readmeCommands(): string[] {
-    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-    return [...readme.matchAll(/```bash\n([\s\S]*?)```/g)]
-        .flatMap((m) => m[1].split("\n"))
-        .map((line) => line.replace(/\s+#.*$/, "").trim())
-        .filter((line) => line !== "" && !line.startsWith("#"));
-}
 
 /** Runs a command line without blocking this process, whose stand-in API server must keep answering. */
 function shAsync(command: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -48,7 +40,14 @@ describe("README commands, run as written", function () {
     after(() => api.close());
 
     it("shows the three commands a newcomer needs: test, render without a cluster, deploy", () => {
-        for (const wanted of ["npm ci && npm test", "npm run -s render -- --stack dev > dev.yaml", "npm run deploy"]) assert.ok(commands.includes(wanted), wanted);
+        for (const wanted of ["npm ci && npm test", README_RENDER, "npm run deploy"]) assert.ok(commands.includes(wanted), wanted);
+    });
+
+    it("the README's render writes into a folder git ignores, not into the repository", () => {
+        const folder = /--out (\S+)/.exec(README_RENDER)?.[1] ?? /> (\S+)$/.exec(README_RENDER)?.[1];
+        assert.ok(folder !== undefined, README_RENDER);
+        const ignored = fs.readFileSync(path.join(PROJECT_DIR, ".gitignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+        assert.ok(ignored.includes(`${folder.split("/")[0]}/`), `.gitignore ignores ${folder.split("/")[0]}/ (it has: ${ignored.join(", ")})`);
     });
 
     for (const command of readmeCommands()) {
@@ -58,13 +57,15 @@ describe("README commands, run as written", function () {
                 assert.ok(fs.readFileSync(path.join(PROJECT_DIR, ".ci", "run"), "utf8").split("\n").includes(command));
                 return;
             }
-            if (command.startsWith("npm run -s render")) {
+            if (/^npm run (-s )?render/.test(command)) {
+                // Into a folder of the test's own, in place of the README's (--out DIR or > FILE).
                 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-readme-"));
-                const run = sh(command.replace(/> (\S+)$/, (_, file) => `> ${path.join(dir, file)}`));
+                const out = path.join(dir, "out");
+                const run = sh(command.replace(/--out \S+/, `--out ${out}`).replace(/> (\S+)$/, `> ${out}`));
                 assert.strictEqual(run.status, 0, run.stderr);
-                const file = /> (\S+)$/.exec(command)?.[1];
-                const text = file === undefined ? run.stdout : fs.readFileSync(path.join(dir, file), "utf8");
+                const text = fs.statSync(out).isDirectory() ? fs.readdirSync(out).filter((f) => f.endsWith(".yaml")).sort().map((f) => fs.readFileSync(path.join(out, f), "utf8")).join("") : fs.readFileSync(out, "utf8");
                 const objects = yaml.loadAll(text) as Record<string, any>[];
+                assert.ok(objects.some((o) => o.kind === "Secret"), "the generated admin password's Secret is written: the render applies as it is");
                 assert.ok(objects.some((o) => o.kind === "Deployment" && o.metadata.name === "vtm"), "the traffic manager's Deployment is rendered");
                 assert.ok(objects.every((o) => typeof o.kind === "string"), "nothing but Kubernetes objects on standard output");
                 return;

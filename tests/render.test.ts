@@ -1,13 +1,13 @@
 // Offline rendering (`npm run render`): the stack's objects without the Pulumi CLI or a cluster,
-// deterministic, with generated passwords left out unless asked for.
+// deterministic but for the passwords it generates, which it writes (as helm template does).
 import * as assert from "assert";
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { PROJECT_DIR, parseArgs, render, stackConfig, toYaml } from "../scripts/render";
-import { find, findByPrefix } from "./helpers";
+import { cliRender, find, findByPrefix } from "./helpers";
 
 /** A throwaway project directory: the real Pulumi.yaml and one stack file. */
 function projectWithStack(stackYaml: string): string {
@@ -18,19 +18,33 @@ function projectWithStack(stackYaml: string): string {
 }
 
 describe("offline rendering", () => {
-    it("is deterministic: two renders of a stack are byte-identical", async () => {
-        const first = toYaml((await render({ stack: "dev" })).objects);
-        const second = toYaml((await render({ stack: "dev" })).objects);
+    it("is deterministic: two renders of a stack with the same password are byte-identical", async () => {
+        const mock = { password: () => "Same-Password-Twice-1" };
+        const first = toYaml((await render({ stack: "dev", mock })).objects);
+        const second = toYaml((await render({ stack: "dev", mock })).objects);
         assert.ok(first.length > 1000);
         assert.strictEqual(first, second);
     });
 
-    it("leaves Secrets out unless asked, and says which to create and how", async () => {
+    it("writes the Secret of a generated admin password, like helm template, and the Deployment refers to it", async () => {
         const result = await render({ stack: "dev" });
+        const secret = findByPrefix(result.objects, "Secret", "vtm-admin-login-credentials");
+        assert.match(secret.stringData["vtm-admin-password"], /^[A-Za-z0-9]{24}$/);
+        assert.deepStrictEqual(result.omittedSecrets, []);
+        const ref = find(result.objects, "Deployment", "vtm").spec.template.spec.containers[0].env.find((e: any) => e.name === "ZEUS_PASS");
+        assert.strictEqual(ref.valueFrom.secretKeyRef.name, secret.metadata.name);
+        assert.ok(result.notes.some((n) => n.startsWith(`Secret default/${secret.metadata.name} holds a password generated for this render`)), result.notes.join("\n"));
+        // A new render is a new password under a new name: applying it rolls the pods onto the Secret they read.
+        const again = findByPrefix((await render({ stack: "dev" })).objects, "Secret", "vtm-admin-login-credentials");
+        assert.notStrictEqual(again.stringData["vtm-admin-password"], secret.stringData["vtm-admin-password"]);
+        assert.notStrictEqual(again.metadata.name, secret.metadata.name);
+    });
+
+    it("leaves out a Secret holding a value of the configuration unless asked, and says which to create and how", async () => {
+        const result = await render({ stack: "dev", set: { adminPassword: "Configured-Password-1" } });
         assert.deepStrictEqual(result.objects.filter((o) => o.kind === "Secret"), []);
         const secret = result.omittedSecrets[0];
-        const password = secret.stringData["vtm-admin-password"];
-        assert.ok(!toYaml(result.objects).includes(password), "the generated password is not written");
+        assert.ok(!toYaml(result.objects).includes("Configured-Password-1"), "the configured password is not written");
         assert.ok(
             result.notes.some((n) => n.includes(`kubectl create secret generic ${secret.metadata.name} -n default --from-literal=vtm-admin-password=<value>`)),
             result.notes.join("\n"),
@@ -40,10 +54,10 @@ describe("offline rendering", () => {
         assert.strictEqual(ref.valueFrom.secretKeyRef.name, secret.metadata.name);
     });
 
-    it("writes the Secret with a real generated password with --include-secrets", async () => {
-        const result = await render({ stack: "dev", includeSecrets: true });
+    it("writes a Secret of a configured value with --include-secrets", async () => {
+        const result = await render({ stack: "dev", includeSecrets: true, set: { adminPassword: "Configured-Password-1" } });
         const secret = findByPrefix(result.objects, "Secret", "vtm-admin-login-credentials");
-        assert.match(secret.stringData["vtm-admin-password"], /^[A-Za-z0-9]{24}$/);
+        assert.strictEqual(secret.stringData["vtm-admin-password"], "Configured-Password-1");
         assert.deepStrictEqual(result.notes, []);
     });
 
@@ -91,33 +105,47 @@ describe("offline rendering", () => {
     describe("npm run render (the command line)", function () {
         this.timeout(120_000);
 
-        it("writes one file per object with --out, in apply order, and the notes to stderr", () => {
+        it("writes one file per object with --out, in apply order, and the notes to stderr", async () => {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-out-"));
-            const run = spawnSync("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--set", "exposure=HostNetwork", "--set", "security.acceptAdminExposure=CVE-2024-7593", "--out", out], {
-                cwd: PROJECT_DIR,
-                encoding: "utf8",
-            });
+            const run = await cliRender(["--stack", "dev", "--set", "exposure=HostNetwork", "--set", "security.acceptAdminExposure=CVE-2024-7593", "--out", out]);
             assert.strictEqual(run.status, 0, run.stderr);
             const files = fs.readdirSync(out).filter((f) => !f.startsWith(".")).sort();
             assert.deepStrictEqual(files, [
                 "01-serviceaccount-vtm.yaml",
-                "02-configmap-vtm-base-config.yaml",
-                "03-configmap-vtm-config.yaml",
-                "04-configmap-vtm-extra-data.yaml",
-                "05-configmap-vtm-healthcheck-config.yaml",
-                "06-service-example-application-backend-service.yaml",
-                "07-deployment-example-application-deployment.yaml",
-                "08-deployment-vtm.yaml",
+                files[1],
+                "03-configmap-vtm-base-config.yaml",
+                "04-configmap-vtm-config.yaml",
+                "05-configmap-vtm-extra-data.yaml",
+                "06-configmap-vtm-healthcheck-config.yaml",
+                "07-service-example-application-backend-service.yaml",
+                "08-deployment-example-application-deployment.yaml",
+                "09-deployment-vtm.yaml",
             ]);
-            const vtm = yaml.load(fs.readFileSync(path.join(out, "08-deployment-vtm.yaml"), "utf8")) as any;
+            assert.match(files[1], /^02-secret-vtm-admin-login-credentials-\w+\.yaml$/);
+            const vtm = yaml.load(fs.readFileSync(path.join(out, "09-deployment-vtm.yaml"), "utf8")) as any;
             assert.strictEqual(vtm.spec.template.spec.hostNetwork, true);
-            assert.match(run.stderr, /^note: Secret default\/vtm-admin-login-credentials-\w+ is not written/m);
+            assert.match(run.stderr, /^note: Secret default\/vtm-admin-login-credentials-\w+ holds a password generated for this render/m);
+            // Each file a document of its own, so that `cat DIR/*.yaml` is a stream of them all.
+            for (const f of files) assert.ok(fs.readFileSync(path.join(out, f), "utf8").startsWith("---\n"), `${f} starts with ---`);
+            const stream = yaml.loadAll(files.map((f) => fs.readFileSync(path.join(out, f), "utf8")).join("")) as any[];
+            assert.strictEqual(stream.length, files.length);
+            // The Secret's file holds the password: only its owner may read it.
+            assert.strictEqual(fs.statSync(path.join(out, files[1])).mode & 0o777, 0o600);
         });
 
-        it("prints a YAML stream to stdout, and stops with the config error and exit 1 on bad input", () => {
-            const stream = execFileSync("npm", ["run", "--silent", "render", "--", "--stack", "dev"], { cwd: PROJECT_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        it("prints the endpoints it worked out on standard error, as helm install prints its notes", async () => {
+            const run = await cliRender(["--stack", "dev", "--set", "nodeAddress=203.0.113.7", "--set", "adminService.type=NodePort", "--set", "adminService.nodePorts.webui=30990", "--set", "security.acceptAdminExposure=CVE-2024-7593"]);
+            assert.strictEqual(run.status, 0, run.stderr);
+            assert.match(run.stderr, /^endpoints, once applied \(what is in <> the cluster decides: kubectl get nodes -o wide; kubectl get services -n default\):$/m);
+            assert.match(run.stderr, /^ {2}example-service {2}http:\/\/203\.0\.113\.7:<node-port>$/m);
+            assert.match(run.stderr, /^ {2}admin UI {9}https:\/\/203\.0\.113\.7:30990$/m);
+            assert.ok(!run.stdout.includes("endpoints, once applied"), "standard output is only the objects");
+        });
+
+        it("prints a YAML stream to stdout, and stops with the config error and exit 1 on bad input", async () => {
+            const stream = (await cliRender(["--stack", "dev"])).stdout;
             const docs = yaml.loadAll(stream) as any[];
-            assert.deepStrictEqual(docs.map((d) => d.kind), ["ServiceAccount", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "Service", "Service", "Service", "Deployment", "Deployment", "NetworkPolicy", "NetworkPolicy"]);
+            assert.deepStrictEqual(docs.map((d) => d.kind), ["ServiceAccount", "Secret", "ConfigMap", "ConfigMap", "ConfigMap", "ConfigMap", "Service", "Service", "Service", "Deployment", "Deployment", "NetworkPolicy", "NetworkPolicy"]);
             const bad = spawnSync("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--set", "exposure=Ingress"], { cwd: PROJECT_DIR, encoding: "utf8" });
             assert.strictEqual(bad.status, 1);
             assert.match(bad.stderr, /exposure: 'Ingress' is not one of NodePort, LoadBalancer, HostNetwork/);

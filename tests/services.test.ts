@@ -250,7 +250,7 @@ describe("services and pools: refused before anything is registered", () => {
             "services.web.tls: is not a setting (allowed: protocol, port, pool, tlsSecret, requestRules, responseRules, frontend)",
         ]],
         ["services that are not a map", { services: '["web"]' }, [
-            `services: '["web"]' is not a map of names to objects (set one with: pulumi config set --path 'services.<name>.<field>' <value>)`,
+            `services: '["web"]' is not a map of names to objects (set one with: npm run pulumi -- config set --path 'services.<name>.<field>' <value>)`,
         ]],
         ["a port name with a port", { pools: '{"example-pool": {"serviceName": "x", "portName": "http", "port": 80}}' }, [
             "pools.example-pool.portName: cannot be combined with pools.example-pool.port (with a port the pool looks up the Service's addresses; without one it finds the port by an SRV lookup of the port's name and protocol)",

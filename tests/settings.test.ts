@@ -188,10 +188,10 @@ describe("settings: bad values", () => {
         ["replicas (text)", { replicas: "two" }, "replicas: 'two' is not a whole number of at least 1"],
         ["image", { image: "pulsesecure/vtm 19.1" }, "image: 'pulsesecure/vtm 19.1' is not an image reference (a non-empty string without spaces)"],
         ["imagePullPolicy", { imagePullPolicy: "always" }, "imagePullPolicy: 'always' is not one of Always, IfNotPresent, Never"],
-        ["imagePullSecrets", { imagePullSecrets: '["Reg Cred"]' }, `imagePullSecrets: '["Reg Cred"]' is not a list of Secret names`],
-        ["eula", { eula: "yes" }, "eula: 'yes' does not accept the vTM licence; read it and accept it with: pulumi config set eula accept"],
+        ["imagePullSecrets", { imagePullSecrets: '["Reg Cred"]' }, `imagePullSecrets: '["Reg Cred"]' is not a list of Secret names: item [0] 'Reg Cred' is not one`],
+        ["eula", { eula: "yes" }, "eula: 'yes' does not accept the vTM licence; read it and accept it with: npm run pulumi -- config set eula accept"],
         ["nodeAddress", { nodeAddress: "http://10.0.0.1:30080" }, "nodeAddress: 'http://10.0.0.1:30080' is not an IP address or host name (no scheme, port or path)"],
-        ["backend (not an object)", { backend: "off" }, "backend: 'off' is not an object (set its fields with: pulumi config set --path backend.<field> <value>)"],
+        ["backend (not an object)", { backend: "off" }, "backend: 'off' is not an object (set its fields with: npm run pulumi -- config set --path backend.<field> <value>)"],
         ["backend.enabled", { backend: '{"enabled": "no"}' }, "backend.enabled: 'no' is not true or false"],
         ["backend.replicas", { backend: '{"replicas": -1}' }, "backend.replicas: -1 is not a whole number of at least 1"],
         ["backend.portName", { backend: '{"portName": "http_port"}' }, "backend.portName: 'http_port' is not a port name of at most 15 characters (lower-case letters, digits and '-')"],
@@ -199,13 +199,13 @@ describe("settings: bad values", () => {
         [
             "backend off without a Service",
             { backend: '{"enabled": false}' },
-            "pools.example-pool.serviceName: is required when backend.enabled is false: name the Service whose pods the pool balances over (pulumi config set --path 'pools.example-pool.serviceName' <service>)",
+            "pools.example-pool.serviceName: is required when backend.enabled is false: name the Service whose pods the pool balances over (npm run pulumi -- config set --path 'pools.example-pool.serviceName' <service>)",
         ],
-        ["loadBalancer.sourceRanges", { loadBalancer: '{"sourceRanges": ["10.0.0.0/33"]}' }, `loadBalancer.sourceRanges: ["10.0.0.0/33"] is not a list of CIDR ranges such as 203.0.113.0/24`],
+        ["loadBalancer.sourceRanges", { loadBalancer: '{"sourceRanges": ["10.0.0.0/33"]}' }, `loadBalancer.sourceRanges: ["10.0.0.0/33"] is not a list of CIDR ranges such as 203.0.113.0/24: item [0] '10.0.0.0/33' is not one`],
         ["loadBalancer.annotations", { loadBalancer: '{"annotations": {"a": {"b": 1}}}' }, `loadBalancer.annotations: {"a":{"b":1}} is not a map of strings to strings`],
         ["loadBalancer.timeoutSeconds", { loadBalancer: '{"timeoutSeconds": -5}' }, "loadBalancer.timeoutSeconds: -5 is not a whole number of at least 0"],
-        ["documents", { documents: "config/more" }, "documents: 'config/more' is not a list of file or directory paths"],
-        ["configMounts (not a list)", { configMounts: '{"name": "x"}' }, `configMounts: '{"name": "x"}' is not a list of {name, type, items} (pulumi config set --path 'configMounts[0].name' <name>)`],
+        ["documents", { documents: "config/more" }, `documents: 'config/more' is not a list of file or directory paths; a list is written ["config/more"], or item by item: npm run pulumi -- config set --path 'documents[0]' config/more`],
+        ["configMounts (not a list)", { configMounts: '{"name": "x"}' }, `configMounts: '{"name": "x"}' is not a list of {name, type, items} (npm run pulumi -- config set --path 'configMounts[0].name' <name>)`],
         ["dataMounts without a name", { dataMounts: '[{"type": "secret"}]' }, "dataMounts[0].name: is required: the name of an existing ConfigMap or Secret"],
         ["dataMounts type", { dataMounts: '[{"name": "x", "type": "Secret"}]' }, "dataMounts[0].type: 'Secret' is not one of configMap, secret"],
         ["dataMounts item path", { dataMounts: '[{"name": "x", "items": [{"key": "a", "path": "../a"}]}]' }, "dataMounts[0].items[0].path: '../a' is not a relative file path inside the mount (no leading '/', no '..')"],
@@ -227,7 +227,7 @@ describe("settings: bad values", () => {
     });
 
     it("refuses an unaccepted licence by default", () => {
-        assert.deepStrictEqual(problems({ eula: "" }), ["eula: '' does not accept the vTM licence; read it and accept it with: pulumi config set eula accept"]);
+        assert.deepStrictEqual(problems({ eula: "" }), ["eula: '' does not accept the vTM licence; read it and accept it with: npm run pulumi -- config set eula accept"]);
     });
 
     it("refuses kubernetes: settings the provider would refuse", () => {
@@ -239,12 +239,12 @@ describe("settings: bad values", () => {
 
     it("refuses an admin password stored in plain text, without repeating it", () => {
         const found = problems({ adminPassword: "hunter2-plain" });
-        assert.deepStrictEqual(found, ["adminPassword: is stored in plain text; set it as a secret: pulumi config set --secret adminPassword <password>"]);
+        assert.deepStrictEqual(found, ["adminPassword: is stored in plain text; set it as a secret: npm run pulumi -- config set --secret adminPassword <password>"]);
     });
 
     it("refuses a registry password stored in plain text, without repeating it", () => {
         const found = problems({ registryPassword: "tok3n-plain", registry: '{"server": "r.example.com", "username": "u"}' });
-        assert.deepStrictEqual(found, ["registryPassword: is stored in plain text; set it as a secret: pulumi config set --secret registryPassword <password>"]);
+        assert.deepStrictEqual(found, ["registryPassword: is stored in plain text; set it as a secret: npm run pulumi -- config set --secret registryPassword <password>"]);
         const s = parseSettings(source({ eula: "accept", registryPassword: "tok3n", registry: '{"server": "r.example.com", "username": "u"}' }, {}, ["registryPassword"]));
         assert.ok(s.registryPassword !== undefined);
     });
@@ -271,7 +271,7 @@ describe("settings: bad values", () => {
 
     it("registers no resource when the licence is not accepted", async () => {
         const { message, recorder } = await renderRefused({ eula: "" });
-        assert.match(message, /pulumi config set eula accept/);
+        assert.match(message, /npm run pulumi -- config set eula accept/);
         assert.deepStrictEqual(recorder.resources, []);
     });
 });
@@ -313,8 +313,8 @@ describe("settings: everyday mistakes", () => {
     it("warns about settings that do nothing in the combination given", async () => {
         const warnings = async (set: Record<string, string>) => (await renderDev(set)).notes.filter((n) => n.startsWith("warning:"));
         assert.deepStrictEqual(await warnings({ "registry.server": "registry.example.com", "registry.username": "puller" }), [
-            "warning: registry.server: is ignored without registryPassword, which makes the image pull Secret (pulumi config set --secret registryPassword <password>)",
-            "warning: registry.username: is ignored without registryPassword, which makes the image pull Secret (pulumi config set --secret registryPassword <password>)",
+            "warning: registry.server: is ignored without registryPassword, which makes the image pull Secret (npm run pulumi -- config set --secret registryPassword <password>)",
+            "warning: registry.username: is ignored without registryPassword, which makes the image pull Secret (npm run pulumi -- config set --secret registryPassword <password>)",
         ]);
         assert.deepStrictEqual(await warnings({ "loadBalancer.timeoutSeconds": "30", "loadBalancer.sourceRanges": '["10.0.0.0/8"]' }), [
             "warning: loadBalancer.sourceRanges: is ignored: no Service is a LoadBalancer (exposure is NodePort, and no services.<name>.frontend.type is LoadBalancer)",

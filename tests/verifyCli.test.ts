@@ -1,4 +1,5 @@
-// `npm run verify` as a user runs it: the command line in a child process, with the real
+// `npm run verify` as a user runs it: the command line (in a child process for a healthy stack, in this
+// process for the rest, to spare a node start each), with the real
 // @kubernetes/client-node code (kube.ts) talking to a fake Kubernetes API server on 127.0.0.1 through
 // KUBECONFIG, a real WebSocket port-forward to the REST API stand-in, and real probes. The exit code,
 // the table and --json agree.
@@ -10,7 +11,7 @@ import * as net from "net";
 import * as path from "path";
 import { PROJECT_DIR } from "../scripts/render";
 import { kubeCluster } from "../scripts/verify/kube";
-import { parseArgs } from "../scripts/verify";
+import { parseArgs, verifyCli } from "../scripts/verify";
 import { renderDev } from "./helpers";
 import { FakeApiServer, FakeCluster, PortForwardMode, VtmStandIn, closedPort, projectedFiles } from "./verifyStandIns";
 
@@ -35,6 +36,25 @@ function runCli(args: string[], kubeconfig: string): Promise<Run> {
             (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr, seconds: (Date.now() - started) / 1000 }),
         );
     });
+}
+
+/**
+ * The same command line run in this process (its own code, without a new node): with KUBECONFIG and
+ * PATH (node only, no Pulumi CLI) as runCli gives them, for the duration.
+ */
+async function inProcess(args: string[], kubeconfig: string): Promise<Run> {
+    const started = Date.now();
+    const saved = { KUBECONFIG: process.env.KUBECONFIG, PATH: process.env.PATH };
+    Object.assign(process.env, { KUBECONFIG: kubeconfig, PATH: path.dirname(process.execPath) });
+    let stdout = "";
+    let stderr = "";
+    try {
+        const code = await verifyCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+        return { code, stdout, stderr, seconds: (Date.now() - started) / 1000 };
+    } finally {
+        for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    }
 }
 
 const stops: (() => Promise<void>)[] = [];
@@ -88,8 +108,8 @@ describe("verify command line", () => {
     it("exits 1 on a fault, and the JSON names the same failure as the table's line", async () => {
         const { kubeconfig, standIn } = await deployed();
         standIn.set("virtual_servers", "example-service", "basic", "port", 8080);
-        const text = await runCli(["--stack", "dev"], kubeconfig);
-        const json = await runCli(["--stack", "dev", "--json"], kubeconfig);
+        const text = await inProcess(["--stack", "dev"], kubeconfig);
+        const json = await inProcess(["--stack", "dev", "--json"], kubeconfig);
         assert.strictEqual(text.code, 1);
         assert.strictEqual(json.code, 1);
         const result = JSON.parse(json.stdout);
@@ -105,7 +125,7 @@ describe("verify command line", () => {
 
     it("says no traffic manager answers when the API server refuses the port-forward, as a fake-node cluster does", async () => {
         const { kubeconfig } = await deployed("refuse");
-        const run = await runCli(["--stack", "dev", "--json"], kubeconfig);
+        const run = await inProcess(["--stack", "dev", "--json"], kubeconfig);
         assert.strictEqual(run.code, 1);
         const config = JSON.parse(run.stdout).checks.find((c: { check: string }) => c.check === "configuration");
         assert.strictEqual(config.status, "fail");
@@ -118,13 +138,13 @@ describe("verify command line", () => {
         const { kubeconfig } = await deployed();
         const dead = `${kubeconfig}-dead`;
         fs.writeFileSync(dead, fs.readFileSync(kubeconfig, "utf8").replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`));
-        const run = await runCli(["--stack", "dev"], dead);
+        const run = await inProcess(["--stack", "dev"], dead);
         assert.strictEqual(run.code, 1);
         assert.match(run.stdout, /^rollout\s+deployment default\/vtm\s+FAIL\s+the Kubernetes API server could not be reached: .*ECONNREFUSED.*; look: kubectl cluster-info/m);
     });
 
     it("exits 2 with the usage on a bad argument", async () => {
-        const run = await runCli(["--wait", "soon"], "/nonexistent");
+        const run = await inProcess(["--wait", "soon"], "/nonexistent");
         assert.strictEqual(run.code, 2);
         assert.match(run.stderr, /^verify could not run: --wait takes whole seconds \(0 or more\), not 'soon'\nusage: npm run verify -- \[--stack NAME\] \[--wait SECONDS\] \[--json\]/);
         assert.throws(() => parseArgs(["--bogus"]), /unknown argument '--bogus'/);
@@ -132,7 +152,7 @@ describe("verify command line", () => {
     });
 
     it("prints the usage and exits 0 with --help", async () => {
-        const run = await runCli(["--help"], "/nonexistent");
+        const run = await inProcess(["--help"], "/nonexistent");
         assert.strictEqual(run.code, 0, run.stderr);
         assert.match(run.stdout, /^usage: npm run verify -- \[--stack NAME\] \[--wait SECONDS\] \[--json\]/);
     });

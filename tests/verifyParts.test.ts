@@ -33,7 +33,7 @@ describe("verify: why a pod is not ready", () => {
     });
 
     it("names a licence not accepted, from the environment or from the container's last words", () => {
-        assert.match(podProblem(pod({}, [{ name: "ZEUS_EULA", value: "no" }]), [], names)!, /^the vTM licence is not accepted \(ZEUS_EULA is 'no'\): pulumi config set eula accept; look: kubectl -n shop logs vtm-1 -c vtm --previous$/);
+        assert.match(podProblem(pod({}, [{ name: "ZEUS_EULA", value: "no" }]), [], names)!, /^the vTM licence is not accepted \(ZEUS_EULA is 'no'\): npm run pulumi -- config set eula accept; look: kubectl -n shop logs vtm-1 -c vtm --previous$/);
         const exited = pod({ containerStatuses: [{ name: "vtm", restartCount: 2, lastState: { terminated: { exitCode: 1, message: "Please read and accept the EULA" } } }] });
         assert.match(podProblem(exited, [], names)!, /^the container exited over the vTM licence: "Please read and accept the EULA"/);
     });
@@ -166,7 +166,7 @@ describe("verify: the stack's outputs through the Pulumi CLI", () => {
             args: "stack output serviceEndpoints --json --stack prod --non-interactive",
             backend: `file://${path.join(dir, ".pulumi-local", "state")}`,
         });
-        assert.strictEqual(read.note, "the stack's serviceEndpoints output (pulumi stack output, stack prod)");
+        assert.strictEqual(read.note, "the stack's serviceEndpoints output (npm run pulumi -- stack output, stack prod)");
         assert.strictEqual(localBackendEnv(dir, { PULUMI_BACKEND_URL: "s3://mine" }).PULUMI_BACKEND_URL, "s3://mine", "the user's own backend wins");
         assert.deepStrictEqual(await pulumiOutputs(dir, path.join(dir, "no-such-cli"))("prod"), { note: "the Pulumi CLI is not installed" });
     });

@@ -9,6 +9,7 @@ import { ExpectedObject, deployedFiles, differences, expectedObjects, objectLabe
 import { CheckResult, Cluster, Probes, RestClient, RestClientFactory } from "./types";
 import { childNames, errorText } from "./vtmApi";
 import { dnsQuery } from "./probes";
+import { configCommand } from "../../settings/commands";
 
 /** The container environment variable that carries the admin password (the seed's ZEUS_PASS). */
 const PASSWORD_ENV = "ZEUS_PASS";
@@ -40,7 +41,7 @@ export function vtmContainer<T extends { name: string }>(containers: readonly T[
 /** The vTM licence is refused when ZEUS_EULA is not `accept`, or the container says so when it exits. */
 function licenceProblem(container: V1Container | undefined, status: V1ContainerStatus | undefined): string | undefined {
     const eula = container?.env?.find((e) => e.name === "ZEUS_EULA");
-    if (container && eula?.value !== "accept") return `the vTM licence is not accepted (ZEUS_EULA is ${eula?.value === undefined ? "not set" : `'${eula.value}'`}): pulumi config set eula accept`;
+    if (container && eula?.value !== "accept") return `the vTM licence is not accepted (ZEUS_EULA is ${eula?.value === undefined ? "not set" : `'${eula.value}'`}): ${configCommand(`set eula accept`)}`;
     const said = status?.lastState?.terminated?.message ?? status?.state?.terminated?.message ?? "";
     const line = said.split("\n").find((l) => /\beula\b|licen[cs]e/i.test(l));
     return line === undefined ? undefined : `the container exited over the vTM licence: "${line.trim()}"`;

@@ -5,6 +5,7 @@
 import { vtmNames } from "../../settings/naming";
 import { Settings } from "../../settings/settings";
 import { PROJECT_DIR, stackSettings } from "../render";
+import { stackName } from "../stackName";
 import { configurationCheck, rolloutCheck, serviceCheck } from "./checks";
 import { EndpointPlan, StackShape, clusterEndpoints, outputEndpoints } from "./endpoints";
 import { versionText } from "./expected";
@@ -16,7 +17,7 @@ import { CheckResult, Cluster, Probes, RestClientFactory, StackOutputsReader, Ve
 import { restClient } from "./vtmApi";
 
 export interface VerifyOptions {
-    /** The stack whose Pulumi.<stack>.yaml says what was deployed. @default "dev" (as `npm run deploy`) */
+    /** The stack whose Pulumi.<stack>.yaml says what was deployed. @default as for `npm run deploy`: PULUMI_STACK, the selected stack, dev (scripts/stack.sh) */
     readonly stack?: string;
     /** Keep trying until every check holds, for at most this long. @default 0 (one try) */
     readonly waitSeconds?: number;
@@ -120,8 +121,8 @@ function firstFailure(checks: readonly CheckResult[]): string {
 }
 
 export async function verify(options: VerifyOptions = {}): Promise<Verification> {
-    const stack = options.stack ?? "dev";
     const projectDir = options.projectDir ?? PROJECT_DIR;
+    const stack = options.stack ?? stackName(undefined, projectDir);
     const settings = stackSettings({ stack, projectDir, set: options.set });
     const cluster = options.cluster ?? (await kubeCluster(settings.kubernetes));
     const reader = options.stackOutputs === undefined ? pulumiOutputs(projectDir) : options.stackOutputs;

@@ -4,6 +4,7 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { PULUMI } from "../../settings/commands";
 import { StackOutputsReader } from "./types";
 
 /** How long `pulumi stack output` may take. */
@@ -28,19 +29,19 @@ export function pulumiOutputs(projectDir: string, command = "pulumi"): StackOutp
                 { cwd: projectDir, env: localBackendEnv(projectDir, process.env), timeout: CLI_TIMEOUT_MS },
                 (err, stdout, stderr) => {
                     if (err) {
-                        const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "the Pulumi CLI is not installed" : `pulumi stack output failed: ${(stderr || err.message).trim().split("\n")[0]}`;
+                        const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "the Pulumi CLI is not installed" : `${PULUMI} stack output failed: ${(stderr || err.message).trim().split("\n")[0]}`;
                         resolve({ note: why });
                         return;
                     }
                     try {
                         const endpoints = JSON.parse(stdout) as unknown;
                         if (typeof endpoints === "object" && endpoints !== null && Object.values(endpoints).every((v) => typeof v === "string")) {
-                            resolve({ endpoints: endpoints as Record<string, string>, note: `the stack's serviceEndpoints output (pulumi stack output, stack ${stack})` });
+                            resolve({ endpoints: endpoints as Record<string, string>, note: `the stack's serviceEndpoints output (${PULUMI} stack output, stack ${stack})` });
                         } else {
                             resolve({ note: "the stack has no serviceEndpoints output" });
                         }
                     } catch {
-                        resolve({ note: "pulumi stack output did not print JSON" });
+                        resolve({ note: `${PULUMI} stack output did not print JSON` });
                     }
                 },
             );

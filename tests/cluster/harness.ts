@@ -6,6 +6,7 @@ import * as k8s from "@kubernetes/client-node";
 import { randomBytes } from "crypto";
 import { ClusterReader, kubernetesCluster } from "../../components/cluster";
 import { RenderOptions, RenderResult, render } from "../../scripts/render";
+import { NEEDS } from "./preflight";
 
 export type KubeObject = Record<string, any>;
 
@@ -56,10 +57,7 @@ export async function connect(): Promise<Cluster> {
     try {
         await cluster.core.listNode();
     } catch (err) {
-        throw new Error(
-            `No Kubernetes cluster answers (${(err as Error).message}). The cluster suite needs one: set KUBECONFIG ` +
-                "(../shared/k8s-loopback/up.sh writes ~/.cache/k8s-loopback/kubeconfig; kind or minikube work too).",
-        );
+        throw new Error(`No Kubernetes cluster answers (${(err as Error).message.split("\n")[0]}): ${NEEDS}`);
     }
     return cluster;
 }

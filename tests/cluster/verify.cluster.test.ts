@@ -1,5 +1,5 @@
-// verify against a real Kubernetes API server whose nodes may be fake (the loopback control plane,
-// ../shared/k8s-loopback): the dev stack is deployed into a namespace of its own, the rollout check
+// verify against a real Kubernetes API server whose nodes may be fake (a loopback control plane with
+// kwok nodes, as CI runs): the dev stack is deployed into a namespace of its own, the rollout check
 // must pass (the controllers and the scheduler are real), and where no traffic manager runs (fake
 // nodes run no container, so no port-forward, log or service answers there) the vTM checks must fail
 // clearly within a bounded time, not hang or crash. On a cluster that runs the image they pass.
