@@ -5,6 +5,7 @@ import { ADMIN_PORTS, Exposure } from "./defaults";
 import { Advisory, ImageAdvisories, describeAdvisory, fixedReleases, imageAdvisories } from "./advisories";
 import { show } from "./checks";
 import { AdminServiceSettings, SecuritySettings } from "./production";
+import { configCommand } from "./commands";
 
 export interface ExposureInput {
     readonly image: string;
@@ -54,7 +55,7 @@ export function adminExposureProblem(input: ExposureInput): string | undefined {
         `${by.key}: ${show(by.value)} would put the admin UI and REST API of image ${show(input.image)} outside the cluster (${by.how}), ` +
         `and ${whichRelease(found)} ${verb} ${missing.map(describeAdvisory).join("; ")}. ${instead[0].toUpperCase()}${instead.slice(1)}; ` +
         `or an image of a release no known advisory affects${fixed.length > 0 ? ` (${fixed.join(", ")})` : ""}; ` +
-        `or accept the risk: pulumi config set --path 'security.acceptAdminExposure[0]' ${missing[0].id}` +
+        `or accept the risk: ${configCommand(`set --path 'security.acceptAdminExposure[0]' ${missing[0].id}`)}` +
         (missing.length > 1 ? ` (security.acceptAdminExposure: [${list(missing)}])` : "")
     );
 }

@@ -7,7 +7,7 @@ import * as path from "path";
 import { PROJECT_DIR, stackConfig } from "../scripts/render";
 import { NODE_PORT_RANGE } from "../settings/checks";
 import { PULUMI } from "../settings/commands";
-import { renderDev, renderRefused } from "./helpers";
+import { ACCEPT_ADMIN_EXPOSURE, renderDev, renderRefused } from "./helpers";
 
 const RANGE = `${NODE_PORT_RANGE.min} to ${NODE_PORT_RANGE.max}`;
 
@@ -27,7 +27,7 @@ describe("messages that point at the mistake", () => {
         }
 
         it("takes the ends of the range", async () => {
-            const r = await renderDev({ "adminService.nodePorts.webui": String(NODE_PORT_RANGE.min), "adminService.nodePorts.restapi": String(NODE_PORT_RANGE.max) });
+            const r = await renderDev({ ...ACCEPT_ADMIN_EXPOSURE, "adminService.type": "NodePort", "adminService.nodePorts.webui": String(NODE_PORT_RANGE.min), "adminService.nodePorts.restapi": String(NODE_PORT_RANGE.max) });
             const ports = r.objects.find((o) => o.kind === "Service" && o.metadata.name === "vtm-admin-services")!.spec.ports.map((p: any) => p.nodePort);
             assert.deepStrictEqual(ports.sort(), [NODE_PORT_RANGE.min, NODE_PORT_RANGE.max].sort());
         });

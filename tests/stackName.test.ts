@@ -55,7 +55,7 @@ describe("the stack a command works on", function () {
 
     it("npm run render without --stack renders the selected stack's file, and says which stack it rendered", async () => {
         const { env } = backend("prod");
-        const r = await cliRender(["--set", "registryPassword=token-token-1"], env);
+        const r = await cliRender(["--set", "registryPassword=token-token-1", "--set", `imageDigest=sha256:${"ab".repeat(32)}`], env);
         assert.strictEqual(r.status, 0, r.stderr);
         const namespace = (yaml.loadAll(r.stdout) as Record<string, any>[]).find((o) => o.kind === "Deployment")!.metadata.namespace;
         const prod = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
