@@ -30,7 +30,8 @@ export interface CliResult {
 
 export interface CliOptions {
     readonly cwd: string;
-    readonly env?: Readonly<Record<string, string>>;
+    /** More environment variables; an undefined one is removed. */
+    readonly env?: Readonly<Record<string, string | undefined>>;
     /** Called with the running process, e.g. to kill it at a given moment. */
     readonly started?: (child: import("child_process").ChildProcess) => void;
     /** Text on standard input. */
@@ -41,7 +42,8 @@ export interface CliOptions {
 export function run(command: string, args: readonly string[], options: CliOptions): Promise<CliResult> {
     const start = process.hrtime.bigint();
     return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+        const env = Object.fromEntries(Object.entries({ ...process.env, ...options.env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
+        const child = spawn(command, args, { cwd: options.cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));
