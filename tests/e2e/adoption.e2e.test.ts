@@ -8,7 +8,7 @@ import { EngineStack, World, changes, missing, stateObjects, upstreamManifests }
 const owned = (key: string) => !/^(ReplicaSet|Pod)\//.test(key);
 
 describe("e2e: adopting what the upstream manifests created", function () {
-    const reason = missing() ?? (upstreamManifests() ? undefined : "no upstream manifests beside the clone (../shared/reference/upstream-deploy)");
+    const reason = missing() ?? (upstreamManifests() ? undefined : "no upstream manifests beside the clone (../shared/reference/upstream-deploy; VTM_SHARED_DIR says where shared/ is)");
     let world: World;
     let stack: EngineStack;
 
@@ -31,13 +31,19 @@ describe("e2e: adopting what the upstream manifests created", function () {
         assert.ok(before.includes("Deployment/vtm") && before.includes("Service/vtm-services"), before.join(", "));
         // docs/operations.md, Coming from the upstream manifests.
         await stack.set("kubernetes:upsertExistingObjects", "true");
+        await stack.set("kubernetes:enablePatchForce", "true");
         assert.strictEqual((await stack.up()).summary.result, "succeeded");
+        // Each object is applied by one Pulumi resource: one pulumi-kubernetes field manager each.
+        for (const o of [...(await world.objects()).values()].filter((x) => owned(`${x.kind}/${x.name}`))) {
+            assert.strictEqual(new Set(o.managers.filter((m) => m.startsWith("pulumi-kubernetes"))).size, 1, `${o.kind}/${o.name}: ${o.managers.join(", ")}`);
+        }
 
         const state = await stateObjects(stack);
         assert.deepStrictEqual([...state.entries()].filter(([, n]) => n !== 1), [], "each object once in the state");
         const cluster = [...(await world.objects()).keys()].filter(owned).sort();
         assert.deepStrictEqual(cluster, [...state.keys()].sort(), "the namespace holds exactly the stack's objects");
         for (const key of before) assert.ok(state.has(key), `${key} (from the upstream manifests) is the stack's`);
+        assert.strictEqual(cluster.filter((k) => k.startsWith("Secret/vtm-admin-login-credentials")).length, 1, "one admin Secret");
         // No pod of the upstream Deployment's template is left.
         const deployment = await world.ns.deployment("vtm");
         assert.strictEqual((await world.vtmPods()).length, deployment.spec!.replicas);

@@ -22,9 +22,13 @@ export function missing(): string | undefined {
     return undefined;
 }
 
-/** The upstream manifests beside the clone (../shared/reference/upstream-deploy), or undefined. */
+/**
+ * The upstream manifests in shared/reference/upstream-deploy beside the clone (CI lays shared/ there;
+ * VTM_SHARED_DIR says where it is otherwise), or undefined.
+ */
 export function upstreamManifests(): string | undefined {
-    const dir = path.resolve(PROJECT_DIR, "..", "shared", "reference", "upstream-deploy");
+    const shared = process.env.VTM_SHARED_DIR ?? path.resolve(PROJECT_DIR, "..", "shared");
+    const dir = path.join(shared, "reference", "upstream-deploy");
     return fs.existsSync(dir) ? dir : undefined;
 }
 

@@ -19,6 +19,9 @@ async function killedUp(stack: EngineStack, when: () => Promise<boolean>): Promi
     process.kill(-child!.pid!, "SIGKILL");
     const result = await up;
     assert.strictEqual(result.signal, "SIGKILL");
+    // What the kill left: operations in flight, in the state.
+    const pending = ((await stack.stack.exportStack()).deployment.pending_operations ?? []) as unknown[];
+    assert.ok(pending.length > 0, "the state records the operations the kill cut off");
 }
 
 /** docs/operations.md, An interrupted update: the commands, in order (`npm run pulumi -- …` runs `pulumi …`). */
