@@ -4,7 +4,6 @@
 // `pulumi up --yes` against a no-op render + apply. Each side works in a namespace of its own, deleted
 // afterwards. Needs `pulumi` on PATH and a cluster (KUBECONFIG).
 import { randomBytes } from "crypto";
-import * as fs from "fs";
 import * as path from "path";
 import { Engine, EngineStack, PROJECT_DIR, run } from "./engine";
 
@@ -55,6 +54,5 @@ export async function deploy(): Promise<void> {
         if (stack) await stack.remove().catch((err) => console.error(`pulumi destroy failed: ${err.message}`));
         for (const ns of [pulumiNs, kubectlNs]) await kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=false"]);
         engine.cleanup();
-        fs.rmSync(path.join(engine.home), { recursive: true, force: true });
     }
 }
