@@ -6,8 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { DEFAULTS, Exposure } from "../settings/defaults";
 import { VtmFoundation } from "./foundation";
 import { vtmLabels } from "../settings/naming";
-import { awaitAnnotations } from "./podSpec";
-import { WaitSettings } from "../settings/production";
+import { podServiceAnnotations } from "./podSpec";
 import { FrontendType, ServiceSettings } from "../settings/services";
 import { transportOf } from "../vtm/model";
 import { LoadBalancerSettings } from "../settings/settings";
@@ -21,8 +20,6 @@ export interface VtmExposureArgs {
     readonly mode?: Exposure;
     /** Balancer options for LoadBalancer Services. @default no source ranges, no annotations, 120 s wait */
     readonly loadBalancer?: LoadBalancerSettings;
-    /** How long `pulumi up` waits for the other Services' endpoints. @default 600 s */
-    readonly wait?: WaitSettings;
 }
 
 /** Where one service is reachable: its Service (none on the host network) and that Service's port. */
@@ -73,7 +70,6 @@ export class VtmExposure extends pulumi.ComponentResource {
         this.mode = args.mode ?? DEFAULTS.exposure;
         const { foundation } = args;
         const lb = args.loadBalancer ?? DEFAULTS.loadBalancer;
-        const wait = args.wait ?? DEFAULTS.wait;
         const defaultType = modeType(this.mode);
         const makeService = (serviceName: string, type: FrontendType, ports: k8s.types.input.core.v1.ServicePort[], annotations: Record<string, string>, sourceRanges: readonly string[]) =>
             new k8s.core.v1.Service(
@@ -86,8 +82,8 @@ export class VtmExposure extends pulumi.ComponentResource {
                         // A balancer's address can take long to come: it has a wait of its own.
                         annotations:
                             type === "LoadBalancer"
-                                ? { ...lb.annotations, ...annotations, ...awaitAnnotations(lb.timeoutSeconds) }
-                                : { ...annotations, ...awaitAnnotations(wait.serviceSeconds) },
+                                ? { ...lb.annotations, ...annotations, ...podServiceAnnotations(type, lb.timeoutSeconds) }
+                                : { ...annotations, ...podServiceAnnotations(type, 0) },
                     },
                     spec: {
                         type,

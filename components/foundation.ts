@@ -8,7 +8,7 @@ import { BASE_DOCUMENTS, BaseDocuments, loadBaseDocuments } from "../vtm/baseDoc
 import { VtmNames, selectorLabels, vtmLabels, vtmNames } from "../settings/naming";
 import { createLicensingSecret, licensingPod } from "./licensing";
 import { ADMIN_PASSWORD_KEY, mountSource, tlsSource, vtmPodTemplate } from "./podTemplate";
-import { Placement, awaitAnnotations, rollout } from "./podSpec";
+import { Placement, awaitAnnotations, podServiceAnnotations, rollout } from "./podSpec";
 import { AdminServiceSettings, AvailabilitySettings, RegistrySettings, ResourceSettings, SecuritySettings, WaitSettings } from "../settings/production";
 import { LicensingSettings } from "../settings/licensing";
 import { MountSettings } from "../settings/services";
@@ -270,7 +270,7 @@ export class VtmFoundation extends pulumi.ComponentResource {
                     name: names.adminService,
                     namespace: this.namespace,
                     labels: vtmLabels(names, "admin"),
-                    annotations: { ...admin.annotations, ...awaitAnnotations(wait.serviceSeconds) },
+                    annotations: { ...admin.annotations, ...podServiceAnnotations(admin.type, wait.serviceSeconds) },
                 },
                 spec: {
                     type: admin.type,

@@ -94,3 +94,18 @@ export function placement(
 export function awaitAnnotations(timeoutSeconds: number): Record<string, string> {
     return timeoutSeconds === 0 ? { "pulumi.com/skipAwait": "true" } : { "pulumi.com/timeoutSeconds": String(timeoutSeconds) };
 }
+
+/** The provider's condition for a balancer's address (pulumi.com/waitFor, as `kubectl wait --for=jsonpath`). */
+export const BALANCER_ADDRESS = "jsonpath={.status.loadBalancer.ingress}";
+
+/**
+ * Annotations of a Service that selects the traffic manager's pods. A LoadBalancer waits, at most
+ * `timeoutSeconds`, for its address only: the outputs need it. Any other type is not waited for: the
+ * Deployment's wait sees every pod this Service selects ready (the same selector), and the provider's
+ * Service wait would add a fixed 10 s "settle" after every change of its Endpoints (pulumi-kubernetes
+ * provider/pkg/await/service.go), at every create and update. 0 does not wait at all.
+ */
+export function podServiceAnnotations(type: string, timeoutSeconds: number): Record<string, string> {
+    if (type !== "LoadBalancer" || timeoutSeconds === 0) return { "pulumi.com/skipAwait": "true" };
+    return { "pulumi.com/waitFor": BALANCER_ADDRESS, "pulumi.com/timeoutSeconds": String(timeoutSeconds) };
+}

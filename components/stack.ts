@@ -133,7 +133,7 @@ export function createVtmStack(
     );
     const exposure = new VtmExposure(
         `${names.prefix}-exposure`,
-        { foundation, services: settings.services, mode: settings.exposure, loadBalancer: settings.loadBalancer, wait: settings.wait },
+        { foundation, services: settings.services, mode: settings.exposure, loadBalancer: settings.loadBalancer },
         opts,
     );
     if (policies) {

@@ -70,7 +70,7 @@ export interface AvailabilitySettings {
 export interface WaitSettings {
     /** How long `pulumi up` waits for the Deployment's pods to be ready; 0 does not wait. @default 600 */
     readonly deploymentSeconds: number;
-    /** How long it waits for a Service's endpoints; 0 does not wait. @default 600 */
+    /** How long it waits for the admin balancer's address and the example backend's Service; 0 does not wait. @default 600 */
     readonly serviceSeconds: number;
 }
 

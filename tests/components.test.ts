@@ -60,12 +60,14 @@ describe("VtmExposure alone", () => {
         assert.strictEqual(svc.spec.type, "NodePort");
         assert.deepStrictEqual(svc.spec.ports, [{ name: "web", port: 8080, targetPort: 8080, protocol: "TCP" }]);
         assert.deepStrictEqual(svc.spec.selector, find(objects, "Deployment", "vtm").spec.selector.matchLabels);
+        // The Deployment's wait already sees the pods it selects ready: no second wait of the Service.
+        assert.deepStrictEqual(svc.metadata.annotations, { "pulumi.com/skipAwait": "true" });
     });
 
-    it("as a LoadBalancer without options waits 120 s and sets no source ranges", async () => {
+    it("as a LoadBalancer without options waits 120 s for the address only, and sets no source ranges", async () => {
         const { objects } = await objectsOf(() => new VtmExposure("x", { foundation: new VtmFoundation("vtm", {}), services, mode: "LoadBalancer" }));
         const svc = find(objects, "Service", "vtm-services");
-        assert.deepStrictEqual(svc.metadata.annotations, { "pulumi.com/timeoutSeconds": "120" });
+        assert.deepStrictEqual(svc.metadata.annotations, { "pulumi.com/waitFor": "jsonpath={.status.loadBalancer.ingress}", "pulumi.com/timeoutSeconds": "120" });
         assert.strictEqual(svc.spec.loadBalancerSourceRanges, undefined);
     });
 });

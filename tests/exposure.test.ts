@@ -60,8 +60,9 @@ describe("exposure: LoadBalancer", () => {
         assert.ok(selects(svc.spec.selector, find(result.objects, "Deployment", "vtm").spec.template.metadata.labels));
     });
 
-    it("bounds the wait for a balancer address (default 120 s)", () => {
+    it("waits for the balancer's address only, at most 120 s by default", () => {
         assert.strictEqual(svc.metadata.annotations["pulumi.com/timeoutSeconds"], "120");
+        assert.strictEqual(svc.metadata.annotations["pulumi.com/waitFor"], "jsonpath={.status.loadBalancer.ingress}");
         assert.strictEqual(svc.metadata.annotations["pulumi.com/skipAwait"], undefined);
     });
 

@@ -91,18 +91,15 @@ describe("index.ts", () => {
         });
     });
 
-    it("loads under the options the Pulumi language host gives ts-node (tsconfig.pulumi.json, transpile only)", function () {
+    it("loads through main.js as the language host runs it (plain node, Pulumi.yaml's main)", function () {
         this.timeout(30_000);
-        // As sdk/nodejs/cmd/run does when Pulumi.yaml names tsconfig.pulumi.json, whose noCheck means transpileOnly.
-        const script =
-            "require('ts-node').register({ transpileOnly: true, project: 'tsconfig.pulumi.json', compilerOptions: {} });" +
-            "require('./index.ts')().catch((e) => { console.log(e.message); process.exit(3); });";
+        const script = "require('./main.js')().catch((e) => { console.log(e.message); process.exit(3); });";
         const run = spawnSync("node", ["-e", script], {
             cwd: PROJECT_DIR,
             encoding: "utf8",
             env: { ...process.env, PULUMI_NODEJS_PROJECT: "vtm-kubernetes", PULUMI_CONFIG: JSON.stringify({ "vtm-kubernetes:config:exposure": "Bogus" }) },
         });
-        // It compiled, ran, and stopped at the configuration check before any resource.
+        // It loaded, ran, and stopped at the configuration check before any resource.
         assert.strictEqual(run.status, 3, run.stderr);
         assert.match(run.stdout, /exposure: 'Bogus' is not one of NodePort, LoadBalancer, HostNetwork/);
         assert.match(run.stdout, /eula: '' does not accept the vTM licence/);

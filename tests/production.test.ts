@@ -79,9 +79,17 @@ describe("production stack (Pulumi.prod.yaml)", () => {
         assert.deepStrictEqual(pdb.spec, { maxUnavailable: 1, selector: { matchLabels: selector } });
     });
 
-    it("bounds how long pulumi up waits for the Deployment and every Service", () => {
+    it("bounds how long pulumi up waits for the Deployment and each balancer's address, and waits for no other Service", () => {
         assert.strictEqual(deployment(r).metadata.annotations["pulumi.com/timeoutSeconds"], "300");
-        for (const svc of findAll(r.objects, "Service")) assert.strictEqual(svc.metadata.annotations["pulumi.com/timeoutSeconds"], "300", svc.metadata.name);
+        const services = findAll(r.objects, "Service");
+        assert.ok(services.some((s) => s.spec.type === "LoadBalancer") && services.some((s) => s.spec.type !== "LoadBalancer"));
+        for (const svc of services) {
+            const expected =
+                svc.spec.type === "LoadBalancer"
+                    ? { "pulumi.com/waitFor": "jsonpath={.status.loadBalancer.ingress}", "pulumi.com/timeoutSeconds": "300" }
+                    : { "pulumi.com/skipAwait": "true" };
+            assert.deepStrictEqual(svc.metadata.annotations, expected, svc.metadata.name);
+        }
     });
 
     it("skips every wait, the example application's too, when the waits are 0", async () => {

@@ -4,7 +4,6 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import * as ts from "typescript";
 import { DEFAULTS } from "../settings/defaults";
 import { ConfigSource, configSource, parseSettings } from "../settings/settings";
 import { PROJECT_DIR } from "../scripts/render";
@@ -21,6 +20,7 @@ interface Declaration {
 const project = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
     name: string;
     runtime: { name: string; options: Record<string, unknown> };
+    main?: string;
     config: Record<string, Declaration>;
 };
 
@@ -83,14 +83,16 @@ describe("Pulumi.yaml", () => {
         assert.deepStrictEqual(fromYaml, fromCode);
     });
 
-    it("runs TypeScript without a type-check at every start, with a tsconfig that only adds noCheck", () => {
+    it("starts the program through main.js (sucrase), not the language host's ts-node", () => {
         assert.strictEqual(project.runtime.name, "nodejs");
-        const tsconfigFile = project.runtime.options.tsconfig as string;
-        // Read as the Pulumi SDK reads it to decide on transpile-only (no `extends` followed).
-        const tsconfig = ts.parseConfigFileTextToJson(tsconfigFile, fs.readFileSync(path.join(PROJECT_DIR, tsconfigFile), "utf8")).config;
-        assert.strictEqual(tsconfig.compilerOptions.noCheck, true);
-        assert.strictEqual(tsconfig.extends, "./tsconfig.json");
-        assert.ok(tsconfig.include.includes("index.ts"));
+        assert.strictEqual(project.runtime.options.typescript, false);
+        assert.strictEqual(project.main, "main.js");
+        const main = fs.readFileSync(path.join(PROJECT_DIR, project.main!), "utf8");
+        assert.match(main, /require\("sucrase\/register\/ts"\)/);
+        assert.match(main, /module\.exports = require\("\.\/index\.ts"\)/);
+        // What main.js loads at `pulumi up` must be installed by `npm ci --omit=dev` too.
+        const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
+        assert.ok(pkg.dependencies.sucrase, "sucrase is a dependency");
     });
 
     it("has stack files whose keys are all declared", () => {

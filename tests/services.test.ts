@@ -117,7 +117,7 @@ describe("services and pools from stack config", () => {
         const api = find(shop.objects, "Service", "vtm-api");
         assert.strictEqual(api.spec.type, "LoadBalancer");
         assert.deepStrictEqual(api.spec.ports, [{ name: "api", port: 443, targetPort: 9443, protocol: "TCP" }]);
-        assert.deepStrictEqual(api.metadata.annotations, { team: "api", "pulumi.com/timeoutSeconds": "120" });
+        assert.deepStrictEqual(api.metadata.annotations, { team: "api", "pulumi.com/waitFor": "jsonpath={.status.loadBalancer.ingress}", "pulumi.com/timeoutSeconds": "120" });
         assert.deepStrictEqual(api.spec.selector, find(shop.objects, "Service", "vtm-services").spec.selector);
     });
 

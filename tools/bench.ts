@@ -2,10 +2,11 @@
 // offline rendering next to loading the Pulumi SDK alone, and the program's start with and without a
 // TypeScript type-check (what `pulumi up` pays before it registers anything), and (3) what validating
 // the documents costs: the schema's one-time compile or load, then each validation of the documents
-// of 10 and 1,000 services, beside a render of as many. Prints tables of wall times (median and min of
-// several runs).
+// of 10 and 1,000 services, beside a render of as many, and (4) a deploy with the real engine beside
+// kubectl (tools/deployBench.ts; only with --only deploy: it needs the Pulumi CLI and a cluster).
+// Prints tables of wall times (median and min of several runs).
 //
-//   npm run bench [-- --runs N] [--only scaling|startup|validation]
+//   npm run bench [-- --runs N] [--only scaling|startup|validation|deploy]
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { entrySize } from "../vtm/sharding";
@@ -15,6 +16,7 @@ import { generatedDocuments, stackApiVersion } from "../vtm/configuration";
 import { CONFIG_DIR } from "../vtm/documents";
 import { DocumentInput, validateDocuments } from "../vtm/validation";
 import { render, stackSettings } from "../scripts/render";
+import { deploy } from "./deployBench";
 
 const ROOT = path.resolve(__dirname, "..");
 const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
@@ -33,8 +35,10 @@ const CASES: Case[] = [
     // What any Pulumi program pays: the SDK and the resource modules this program uses.
     { name: "load the Pulumi SDK and the program's resource modules", command: ["node", "-e", SDK_MODULES] },
     { name: "npm run render -- --stack dev (sucrase)", command: ["node", "-r", "sucrase/register/ts", "scripts/render.ts", "--stack", "dev"] },
-    // What `pulumi up` starts with: ts-node, transpile only (tsconfig.pulumi.json sets noCheck).
-    { name: "render through ts-node, transpile only (as pulumi up)", command: [TS_NODE, "--transpile-only", "scripts/render.ts", "--stack", "dev"] },
+    // What `pulumi up` loads: main.js, index.ts and the modules it imports, through sucrase.
+    { name: "load main.js (what pulumi up starts, through sucrase)", command: ["node", "-e", "require('./main.js')"] },
+    // What the language host's TypeScript support would start with: ts-node, transpile only.
+    { name: "render through ts-node, transpile only", command: [TS_NODE, "--transpile-only", "scripts/render.ts", "--stack", "dev"] },
     { name: "render through ts-node with a full type-check", command: [TS_NODE, "scripts/render.ts", "--stack", "dev"] },
 ];
 
@@ -207,6 +211,7 @@ async function main(): Promise<void> {
     if (only === undefined || only === "startup") startup(runs);
     if (only === undefined) console.log("");
     if (only === undefined || only === "validation") await validation(runs);
+    if (only === "deploy") await deploy();
 }
 
 main().catch((err) => {
