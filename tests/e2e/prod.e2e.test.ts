@@ -23,8 +23,9 @@ describe("e2e: the prod stack and its prerequisites", function () {
         world.startBalancer();
         stack = await world.stack({
             from: "Pulumi.prod.yaml",
+            // The file's digest is a placeholder that is refused: a digest of the user's image (no image is pulled here).
             // This cluster's nodes have no zones: spread over nodes instead (the file says to change such things).
-            config: { priorityClassName: priorityClass, availability: { podDisruptionBudget: true, maxUnavailable: 1, spreadTopologyKey: "kubernetes.io/hostname" } },
+            config: { imageDigest: `sha256:${randomBytes(32).toString("hex")}`, priorityClassName: priorityClass, availability: { podDisruptionBudget: true, maxUnavailable: 1, spreadTopologyKey: "kubernetes.io/hostname" } },
             // As its header says: pulumi config set --secret registryPassword <token>
             secrets: { registryPassword: "e2e-registry-token" },
         });
