@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import type { V1Pod, V1Service } from "@kubernetes/client-node";
 import { podProblem } from "../scripts/verify/checks";
-import { clusterEndpoints, outputEndpoints, StackShape } from "../scripts/verify/endpoints";
+import { clusterEndpoints, outputEndpoints, parseEndpoint, StackShape } from "../scripts/verify/endpoints";
 import { DeployedFiles, differences, expectedObjects, holds, objectPath, versionText } from "../scripts/verify/expected";
 import { importErrors } from "../scripts/verify/checks";
 import { localBackendEnv, pulumiOutputs } from "../scripts/verify/outputs";
@@ -85,6 +85,17 @@ describe("verify: where the endpoints are", () => {
         assert.match(plans[1].fail!, /the balancer had no address at deploy time/);
         assert.strictEqual(plans[2].skip, "tcp://vtm-c.shop.svc.cluster.local:5432 is a cluster DNS name: reachable inside the cluster only");
         assert.deepStrictEqual(plans[3], { service: "d", url: "udp://10.0.0.5:31053" });
+    });
+});
+
+describe("verify: reading an endpoint URL to probe", () => {
+    it("probes a scheme's default port, which URL leaves out (a balancer or host-network service on port 80)", () => {
+        assert.deepStrictEqual(parseEndpoint("http://127.0.0.2:80"), { transport: "http", host: "127.0.0.2", port: 80 });
+        assert.deepStrictEqual(parseEndpoint("https://vtm.example:443"), { transport: "http", host: "vtm.example", port: 443 });
+        assert.deepStrictEqual(parseEndpoint("http://192.0.2.10:30080"), { transport: "http", host: "192.0.2.10", port: 30080 });
+        assert.deepStrictEqual(parseEndpoint("udp://[2001:db8::1]:53"), { transport: "udp", host: "2001:db8::1", port: 53 });
+        assert.strictEqual(parseEndpoint("tcp://host"), undefined);
+        assert.strictEqual(parseEndpoint("<node-address>:80"), undefined);
     });
 });
 

@@ -108,7 +108,8 @@ export function parseEndpoint(text: string): ParsedEndpoint | undefined {
     } catch {
         return undefined;
     }
-    const port = Number(parsed.port);
+    // URL drops a scheme's default port (http://host:80 has port ""): that port is still the one to probe.
+    const port = parsed.port === "" ? ({ "http:": 80, "https:": 443 } as Record<string, number>)[parsed.protocol] : Number(parsed.port);
     const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
     if (!Number.isInteger(port) || port <= 0 || host === "") return undefined;
     const protocol = parsed.protocol.replace(/:$/, "");

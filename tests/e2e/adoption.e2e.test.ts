@@ -30,6 +30,8 @@ describe("e2e: adopting what the upstream manifests created", function () {
         const before = [...(await world.objects()).keys()].filter(owned);
         assert.ok(before.includes("Deployment/vtm") && before.includes("Service/vtm-services"), before.join(", "));
         // docs/operations.md, Coming from the upstream manifests.
+        const deleted = await world.kubectl(["-n", world.namespace, "delete", "deployment", "example-application-deployment", "--wait=true"]);
+        assert.strictEqual(deleted.code, 0, deleted.stderr);
         await stack.set("kubernetes:upsertExistingObjects", "true");
         await stack.set("kubernetes:enablePatchForce", "true");
         assert.strictEqual((await stack.up()).summary.result, "succeeded");

@@ -62,7 +62,10 @@ describe("e2e: the README's commands, as written", function () {
         const r = await npm("verify");
         assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
         assert.match(r.stdout, new RegExp(`Stack dev: vtm in namespace ${world.namespace} \\(LoadBalancer\\)`));
-        assert.match(r.stdout, /Service endpoints from the stack's serviceEndpoints output \(pulumi stack output, stack dev\)/);
+        assert.match(r.stdout, /Service endpoints from the stack's serviceEndpoints output \(npm run pulumi -- stack output, stack dev\)/);
+        // The balancer's address on port 80 is probed (nothing answers on fake nodes), not refused as unreadable.
+        assert.match(r.stdout, /^services +example-service http:\/\/127\.0\.0\.2:80 /m);
+        assert.doesNotMatch(r.stdout, /cannot probe/);
         assert.match(r.stdout, new RegExp(`rollout +deployment ${world.namespace}/vtm +ok`));
     });
 });
