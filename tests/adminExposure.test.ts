@@ -10,7 +10,7 @@ import { ACCEPT_ADMIN_EXPOSURE, find, findAll, renderDev, renderRefused } from "
 const CVE = ADVISORY_TABLE.advisories.find((a) => a.id === "CVE-2024-7593")!;
 const DESCRIBED =
     "CVE-2024-7593 (CVSS 9.8, in CISA's Known Exploited Vulnerabilities catalogue: an unauthenticated attacker can bypass the admin panel's authentication and create an administrator through the admin UI)";
-const OR_FIXED = "or an image of a release no known advisory affects (22.2R1, 22.7R2); or accept the risk: pulumi config set --path 'security.acceptAdminExposure[0]' CVE-2024-7593";
+const OR_FIXED = "or an image of a release no known advisory affects (22.2R1, 22.7R2); or accept the risk: npm run pulumi -- config set --path 'security.acceptAdminExposure[0]' CVE-2024-7593";
 
 describe("the advisory table (settings/vtm-advisories.json)", () => {
     it("holds CVE-2024-7593 as its CVE record gives it: CVSS 9.8, in KEV, every release affected but 22.2R1 and 22.7R2", () => {
