@@ -2,29 +2,25 @@
 // ../shared/reference/upstream-deploy/ created is adopted the way docs/operations.md says, and then one
 // stack owns each object of the namespace, once, with nothing left over, and a preview is clean.
 import * as assert from "assert";
-import { EngineStack, World, changes, missing, stateObjects, upstreamManifests } from "./harness";
+import { EngineStack, World, changes, withWorld, stateObjects, upstreamManifests } from "./harness";
 
 /** The kinds a stack owns (ReplicaSets and pods are the Deployments'). */
 const owned = (key: string) => !/^(ReplicaSet|Pod)\//.test(key);
 
 describe("e2e: adopting what the upstream manifests created", function () {
-    const reason = missing() ?? (upstreamManifests() ? undefined : "no upstream manifests beside the clone (../shared/reference/upstream-deploy; VTM_SHARED_DIR says where shared/ is)");
     let world: World;
     let stack: EngineStack;
-
-    before(async function () {
-        if (reason) {
-            console.log(`      skipped: ${reason}`);
-            return this.skip();
-        }
-        world = await World.open();
-        const applied = await world.kubectl(["apply", "-n", world.namespace, "-f", upstreamManifests()!]);
-        assert.strictEqual(applied.code, 0, applied.stderr);
-        const rolled = await world.kubectl(["-n", world.namespace, "rollout", "status", "deployment/vtm", "--timeout=120s"]);
-        assert.strictEqual(rolled.code, 0, rolled.stderr);
-        stack = await world.devStack();
+    withWorld({
+        skipIf: () => (upstreamManifests() ? undefined : "no upstream manifests beside the clone (../shared/reference/upstream-deploy; VTM_SHARED_DIR says where shared/ is)"),
+        setup: async (w) => {
+            world = w;
+            const applied = await w.kubectl(["apply", "-n", w.namespace, "-f", upstreamManifests()!]);
+            assert.strictEqual(applied.code, 0, applied.stderr);
+            const rolled = await w.kubectl(["-n", w.namespace, "rollout", "status", "deployment/vtm", "--timeout=120s"]);
+            assert.strictEqual(rolled.code, 0, rolled.stderr);
+            stack = await w.devStack();
+        },
     });
-    after(async () => world?.close());
 
     it("ends, after the documented steps, with one stack owning each object once, nothing left over, and a clean preview", async () => {
         const before = [...(await world.objects()).keys()].filter(owned);

@@ -5,26 +5,21 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { EngineStack, World, changes, missing } from "./harness";
+import { EngineStack, World, changes, withWorld } from "./harness";
 
 /** A pod's identity and what it runs. */
 const podIds = async (world: World) => (await world.vtmPods()).map((p) => p.metadata!.uid!).sort();
 
 describe("e2e: the dev stack from up to destroy", function () {
-    const reason = missing();
     let world: World;
     let stack: EngineStack;
-
-    before(async function () {
-        if (reason) {
-            console.log(`      skipped: ${reason}`);
-            return this.skip();
-        }
-        world = await World.open();
-        world.startBalancer();
-        stack = await world.devStack();
+    withWorld({
+        balancer: true,
+        setup: async (w) => {
+            world = w;
+            stack = await w.devStack();
+        },
     });
-    after(async () => world?.close());
 
     it("comes up, and serviceEndpoint, serviceNodePort, adminUrl and restApiUrl are what the cluster allocated", async () => {
         const up = await stack.up();

@@ -4,7 +4,7 @@
 // the cluster holds the new mode (pods, Services, the endpoint output), and while it ran the ready
 // pods never fell below what the Deployment's rollout allows.
 import * as assert from "assert";
-import { EngineStack, World, fewestReady, missing } from "./harness";
+import { EngineStack, World, fewestReady, withWorld } from "./harness";
 import { imageAdvisories } from "../../settings/advisories";
 import { DEFAULTS } from "../../settings/defaults";
 
@@ -47,29 +47,25 @@ async function assertMode(world: World, mode: Mode, replicas: number, outputs: R
 
 for (const fewer of [false, true]) {
     describe(`e2e: the six exposure switches, each in one up, with ${fewer ? "fewer replicas than nodes" : "as many replicas as nodes"}`, function () {
-        const reason = missing();
         let world: World;
         let stack: EngineStack;
         let replicas = 0;
 
-        before(async function () {
-            if (reason) {
-                console.log(`      skipped: ${reason}`);
-                return this.skip();
-            }
-            world = await World.open();
-            world.startBalancer();
-            const nodes = (await world.cluster.nodes()).filter((n) => !n.spec?.unschedulable).length;
-            replicas = fewer ? nodes - 1 : nodes;
-            if (replicas < 1) throw new Error(`the cluster has ${nodes} schedulable nodes; this needs at least 2`);
-            // The default image has a known admin bypass: host networking puts its admin ports on the nodes,
-            // which the stack refuses unless the user accepts the advisories by name, as here.
-            const accept = imageAdvisories(DEFAULTS.image).advisories.map((a) => a.id);
-            stack = await world.devStack({ replicas, exposure: CHAIN[0], security: { acceptAdminExposure: accept } });
-            assert.strictEqual((await stack.up()).summary.result, "succeeded");
-            await assertMode(world, CHAIN[0], replicas, await stack.outputs());
+        withWorld({
+            balancer: true,
+            setup: async (w) => {
+                world = w;
+                const nodes = (await world.cluster.nodes()).filter((n) => !n.spec?.unschedulable).length;
+                replicas = fewer ? nodes - 1 : nodes;
+                if (replicas < 1) throw new Error(`the cluster has ${nodes} schedulable nodes; this needs at least 2`);
+                // The default image has a known admin bypass: host networking puts its admin ports on the nodes,
+                // which the stack refuses unless the user accepts the advisories by name, as here.
+                const accept = imageAdvisories(DEFAULTS.image).advisories.map((a) => a.id);
+                stack = await world.devStack({ replicas, exposure: CHAIN[0], security: { acceptAdminExposure: accept } });
+                assert.strictEqual((await stack.up()).summary.result, "succeeded");
+                await assertMode(world, CHAIN[0], replicas, await stack.outputs());
+            },
         });
-        after(async () => world?.close());
 
         for (let i = 1; i < CHAIN.length; i++) {
             const [from, to] = [CHAIN[i - 1], CHAIN[i]];

@@ -32,6 +32,44 @@ export function upstreamManifests(): string | undefined {
     return fs.existsSync(dir) ? dir : undefined;
 }
 
+/** What a suite needs around its tests (withWorld). */
+export interface WorldHooks {
+    /** Give LoadBalancer Services an address, as a controller would. @default false */
+    readonly balancer?: boolean;
+    /** Another reason to skip the suite, besides a missing Pulumi CLI. */
+    readonly skipIf?: () => string | undefined;
+    /** Once the world is open: the suite's stacks. */
+    readonly setup?: (world: World) => Promise<void>;
+    /** Before the world is closed (its stacks destroyed, its namespace deleted). */
+    readonly teardown?: (world: World) => Promise<void>;
+}
+
+/**
+ * Opens a world before the suite's tests and closes it after them; where the engine (or what `skipIf`
+ * names) is missing, the suite is skipped, saying why, in one line.
+ */
+export function withWorld(hooks: WorldHooks = {}): void {
+    const reason = missing() ?? hooks.skipIf?.();
+    let world: World | undefined;
+    before(async function () {
+        if (reason) {
+            console.log(`      skipped: ${reason}`);
+            return this.skip();
+        }
+        world = await World.open();
+        if (hooks.balancer) world.startBalancer();
+        await hooks.setup?.(world);
+    });
+    after(async () => {
+        if (world === undefined) return;
+        try {
+            await hooks.teardown?.(world);
+        } finally {
+            await world.close();
+        }
+    });
+}
+
 /** One test's world: an engine, the cluster, and a namespace of its own; `close` removes all of it. */
 export class World {
     private readonly stacks: EngineStack[] = [];

@@ -4,7 +4,7 @@
 // destroy leaves nothing behind.
 import * as assert from "assert";
 import { ChildProcess } from "child_process";
-import { EngineStack, World, changes, missing, stateObjects, until } from "./harness";
+import { EngineStack, World, changes, withWorld, stateObjects, until } from "./harness";
 
 const owned = (key: string) => !/^(ReplicaSet|Pod)\//.test(key);
 
@@ -47,19 +47,14 @@ async function assertComplete(world: World, stack: EngineStack): Promise<void> {
 }
 
 describe("e2e: an update killed halfway, then the documented recovery", function () {
-    const reason = missing();
     let world: World;
     let stack: EngineStack;
-
-    before(async function () {
-        if (reason) {
-            console.log(`      skipped: ${reason}`);
-            return this.skip();
-        }
-        world = await World.open();
-        stack = await world.devStack({ replicas: 2 });
+    withWorld({
+        setup: async (w) => {
+            world = w;
+            stack = await w.devStack({ replicas: 2 });
+        },
     });
-    after(async () => world?.close());
 
     it("killed while it creates: recovered, complete, owning every object once, a clean preview", async () => {
         // The Deployment exists and is being waited for: its create is in flight.

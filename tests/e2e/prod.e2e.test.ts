@@ -3,35 +3,32 @@
 // (the TLS Secret, the registry password, the PriorityClass), `pulumi up` brings it up as configured.
 import * as assert from "assert";
 import { randomBytes } from "crypto";
-import { EngineStack, World, changes, missing } from "./harness";
+import { EngineStack, World, changes, withWorld } from "./harness";
 
 const TLS = { "tls.crt": Buffer.from("-----BEGIN CERTIFICATE-----\n").toString("base64"), "tls.key": Buffer.from("-----BEGIN PRIVATE KEY-----\n").toString("base64") };
 
 describe("e2e: the prod stack and its prerequisites", function () {
-    const reason = missing();
     let world: World;
     let stack: EngineStack;
     // The stack file's PriorityClass, under a name of this run's own (PriorityClasses are cluster-wide).
     const priorityClass = `vtm-e2e-critical-${randomBytes(3).toString("hex")}`;
 
-    before(async function () {
-        if (reason) {
-            console.log(`      skipped: ${reason}`);
-            return this.skip();
-        }
-        world = await World.open();
-        world.startBalancer();
-        stack = await world.stack({
-            from: "Pulumi.prod.yaml",
-            // The file's digest is a placeholder that is refused: a digest of the user's image (no image is pulled here).
-            // This cluster's nodes have no zones: spread over nodes instead (the file says to change such things).
-            config: { imageDigest: `sha256:${randomBytes(32).toString("hex")}`, priorityClassName: priorityClass, availability: { podDisruptionBudget: true, maxUnavailable: 1, spreadTopologyKey: "kubernetes.io/hostname" } },
-            // As its header says: pulumi config set --secret registryPassword <token>
-            secrets: { registryPassword: "e2e-registry-token" },
-        });
+    withWorld({
+        balancer: true,
+        setup: async (w) => {
+            world = w;
+            stack = await w.stack({
+                from: "Pulumi.prod.yaml",
+                // The file's digest is a placeholder that is refused: a digest of the user's image (no image is pulled here).
+                // This cluster's nodes have no zones: spread over nodes instead (the file says to change such things).
+                config: { imageDigest: `sha256:${randomBytes(32).toString("hex")}`, priorityClassName: priorityClass, availability: { podDisruptionBudget: true, maxUnavailable: 1, spreadTopologyKey: "kubernetes.io/hostname" } },
+                // As its header says: pulumi config set --secret registryPassword <token>
+                secrets: { registryPassword: "e2e-registry-token" },
+            });
+        },
     });
     after(async () => {
-        await world?.close();
+        // After withWorld's own after hook: the stack is destroyed by then.
         await world?.cluster.objects.delete({ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: priorityClass } }).catch(() => undefined);
     });
 

@@ -3,10 +3,9 @@
 // copy of the project with its own .pulumi-local state (the wrapper's generated passphrase, no other
 // backend). The only addition is the namespace: `npm run pulumi -- config set namespace <ns>` first.
 import * as assert from "assert";
-import { PROJECT_DIR, World, missing, run } from "./harness";
+import { PROJECT_DIR, World, withWorld, run } from "./harness";
 
 describe("e2e: the README's commands, as written", function () {
-    const reason = missing();
     let world: World;
     let dir: string;
     /** `npm run <script> -- <args>` in the copy, with no backend or passphrase of the caller's. */
@@ -21,19 +20,16 @@ describe("e2e: the README's commands, as written", function () {
         return r.stdout.trim();
     };
 
-    before(async function () {
-        if (reason) {
-            console.log(`      skipped: ${reason}`);
-            return this.skip();
-        }
-        world = await World.open();
-        world.startBalancer();
-        dir = world.engine.workDir(PROJECT_DIR, ["Pulumi.dev.yaml"]);
-        await must("pulumi", "config", "set", "namespace", world.namespace);
-    });
-    after(async () => {
-        if (dir) await npm("pulumi", "destroy", "--yes");
-        await world?.close();
+    withWorld({
+        balancer: true,
+        setup: async (w) => {
+            world = w;
+            dir = w.engine.workDir(PROJECT_DIR, ["Pulumi.dev.yaml"]);
+            await must("pulumi", "config", "set", "namespace", w.namespace);
+        },
+        teardown: async () => {
+            if (dir) await npm("pulumi", "destroy", "--yes");
+        },
     });
 
     it("npm run deploy brings the dev stack up, and stack output shows what the cluster allocated", async () => {
