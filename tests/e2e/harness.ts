@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import * as k8s from "@kubernetes/client-node";
-import { Cluster, Namespace, connect, until } from "../cluster/harness";
+import { Cluster, Namespace, connect, duringRollout, until } from "../cluster/harness";
 import { Engine, EngineStack, PROJECT_DIR, StackOptions, run } from "../../tools/engine";
 
 export { Engine, EngineStack, Namespace, PROJECT_DIR, run, until };
@@ -193,22 +193,7 @@ export function changes(summary: Record<string, number | undefined>): Record<str
     return Object.fromEntries(Object.entries(summary).filter(([op, n]) => op !== "same" && (n ?? 0) > 0)) as Record<string, number>;
 }
 
-/** Samples the ready traffic manager pods while `action` runs: the fewest ready seen. */
+/** Samples the ready traffic manager pods while `action` runs: the fewest ready seen (the cluster suite's sampler). */
 export async function fewestReady(world: World, action: () => Promise<unknown>): Promise<number> {
-    let fewest = Number.POSITIVE_INFINITY;
-    let running = true;
-    const sample = (async () => {
-        while (running) {
-            const pods = await world.vtmPods().catch(() => undefined);
-            if (pods) fewest = Math.min(fewest, pods.filter((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")).length);
-            await new Promise((r) => setTimeout(r, 100));
-        }
-    })();
-    try {
-        await action();
-    } finally {
-        running = false;
-        await sample;
-    }
-    return fewest;
+    return (await duringRollout(world.ns, { app: "vtm" }, async () => void (await action()))).minReady;
 }
