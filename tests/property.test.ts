@@ -761,7 +761,16 @@ const BREAKERS: readonly Breaker[] = [
     ],
     [
         "adminService.nodePorts.restapi (same as webui)",
-        (c) => nodePort.map((p) => mutate(c, (x) => ((x.adminService = { ...(x.adminService ?? {}), type: "NodePort", nodePorts: { webui: p, restapi: p } }), ["adminService.nodePorts.restapi"]))),
+        // The shared port is one no service's own Service asks for, so that only the admin clash is broken.
+        (c) =>
+            nodePort.map((p) =>
+                mutate(c, (x) => {
+                    x.adminService = { ...(x.adminService ?? {}), type: "NodePort", nodePorts: {} };
+                    const free = freeNodePort(usedNodePorts(x), p);
+                    x.adminService.nodePorts = { webui: free, restapi: free };
+                    return ["adminService.nodePorts.restapi"];
+                }),
+            ),
     ],
     [
         "adminService.nodePorts.webui (out of range)",
