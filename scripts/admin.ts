@@ -9,14 +9,15 @@ import { ADMIN_PORTS } from "../settings/defaults";
 import { vtmNames } from "../settings/naming";
 import { ADMIN_PASSWORD_KEY } from "../components/podTemplate";
 import { readFlags } from "./cliFlags";
-import { stackSettings } from "./render";
+import { PROJECT_DIR, stackSettings } from "./render";
+import { stackName } from "./stackName";
 import { kubeCluster } from "./verify/kube";
 import { Cluster, Forward } from "./verify/types";
 import type { V1Pod } from "@kubernetes/client-node";
 
 export const USAGE = `usage: npm run admin -- [--stack NAME] [--port N] [--rest-port N]
   a port-forward to a traffic manager pod's admin UI (${ADMIN_PORTS.webui.port}) and REST API (${ADMIN_PORTS.restapi.port}) on 127.0.0.1, until Ctrl+C
-  --stack NAME     the stack (default: PULUMI_STACK, else dev)
+  --stack NAME     the stack (default: PULUMI_STACK, else the stack selected, else dev: as npm run deploy)
   --port N         the local port of the admin UI (default ${ADMIN_PORTS.webui.port}; 0: any free port)
   --rest-port N    the local port of the REST API (default ${ADMIN_PORTS.restapi.port}; 0: any free port)`;
 
@@ -35,10 +36,9 @@ function portFlag(flag: string, value: string | undefined, fallback: number): nu
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): AdminArgs {
     const flags = readFlags(argv, USAGE, { values: ["--stack", "--port", "--rest-port"] });
-    const stack = flags.values["--stack"] ?? env.PULUMI_STACK ?? "dev";
-    if (flags.help) return { stack, port: 0, restPort: 0, help: true };
+    if (flags.help) return { stack: "", port: 0, restPort: 0, help: true };
     return {
-        stack,
+        stack: stackName(flags.values["--stack"], PROJECT_DIR, env),
         port: portFlag("--port", flags.values["--port"], ADMIN_PORTS.webui.port),
         restPort: portFlag("--rest-port", flags.values["--rest-port"], ADMIN_PORTS.restapi.port),
     };

@@ -11,7 +11,8 @@ import { renderDev } from "./helpers";
 import { FakeApiServer, FakeCluster, selfSigned } from "./verifyStandIns";
 
 const POD = "vtm-6f7d9c5b8-x2p4q";
-const ENV = () => ({ PATH: path.dirname(process.execPath), HOME: process.env.HOME });
+// node and bash (the stack rule is scripts/stack.sh), and no Pulumi CLI: the dev stack.
+const ENV = () => ({ PATH: `${path.dirname(process.execPath)}:/bin:/usr/bin`, HOME: process.env.HOME });
 const CLI = ["-r", "sucrase/register/ts", "scripts/admin.ts"];
 
 const stops: (() => Promise<void>)[] = [];

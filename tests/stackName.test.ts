@@ -1,5 +1,5 @@
 // One rule for every command's stack (scripts/stack.sh): --stack, else PULUMI_STACK, else the stack
-// selected in the local backend, else dev. The deploy wrapper, render and verify all ask it, so each
+// selected in the local backend, else dev. The deploy wrapper, render, verify and admin all ask it, so each
 // case is checked against what the wrapper deploys.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
@@ -9,6 +9,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { PROJECT_DIR } from "../scripts/render";
 import { stackName } from "../scripts/stackName";
+import { parseArgs as adminArgs } from "../scripts/admin";
 import { cleanEnv, fakePulumiDir, run } from "./fakePulumi";
 import { cliRender } from "./helpers";
 
@@ -39,10 +40,11 @@ describe("the stack a command works on", function () {
         { what: "then dev", expected: "dev" },
     ];
     for (const c of cases) {
-        it(`${c.what}, for render and verify as for npm run deploy`, () => {
+        it(`${c.what}, for render, verify and admin as for npm run deploy`, () => {
             const { dir, env } = backend(c.selected);
             const name = stackName(c.flag, PROJECT_DIR, { ...env, ...c.env });
             assert.strictEqual(name, c.expected);
+            assert.strictEqual(adminArgs(c.flag === undefined ? [] : ["--stack", c.flag], { ...env, ...c.env }).stack, name, "npm run admin takes the same stack");
             assert.strictEqual(deployed(dir, c.flag === undefined ? [] : ["--stack", c.flag], c.env ?? {}), name, "npm run deploy takes the same stack");
         });
     }
