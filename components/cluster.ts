@@ -1,12 +1,14 @@
 // What the program reads of the cluster before it registers anything: the nodes (for the endpoint
 // outputs' address and the room a host-network rollout has) and the objects the stack refers to but
 // does not create (prerequisites.ts). The Kubernetes provider cannot list or read such objects, so this
-// asks the API server with @kubernetes/client-node, with the provider's kubeconfig and context, read-only
-// and bounded in time. Tests pass their own ClusterReader.
+// asks the API server itself, with the provider's kubeconfig and context, read-only and bounded in time:
+// with Node's https where the kubeconfig allows (directCluster.ts), else with @kubernetes/client-node.
+// Tests pass their own ClusterReader.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { KubernetesSettings } from "../settings/settings";
+import { DirectAccess, directAccess, directCluster, unlessMissing } from "./directCluster";
 
 /** A node as far as placement and the endpoint outputs care. */
 export interface ClusterNode {
@@ -116,22 +118,19 @@ export function missingKubeconfig(env: NodeJS.ProcessEnv, home = os.homedir()): 
     return `no kubeconfig was found: KUBECONFIG is not set and ${file} does not exist; ${fix}`;
 }
 
-/** A 404 is an answer ("not there"); anything else is a failure to read. */
-async function unlessMissing<T>(read: Promise<T>): Promise<T | undefined> {
-    try {
-        return await read;
-    } catch (err) {
-        if ((err as { code?: number }).code === 404) return undefined;
-        throw err;
-    }
-}
-
-/** A reader of the cluster the provider deploys to; undefined when the provider renders to a directory. */
+/**
+ * A reader of the cluster the provider deploys to; undefined when the provider renders to a directory.
+ * A kubeconfig of a server and static credentials is read with Node's https (directCluster.ts), any
+ * other with @kubernetes/client-node.
+ */
 export async function kubernetesCluster(
     kube: KubernetesSettings,
     loadClient: () => Promise<KubeClient> = () => import("@kubernetes/client-node") as unknown as Promise<KubeClient>,
+    direct: (kube: KubernetesSettings) => DirectAccess | undefined = directAccess,
 ): Promise<ClusterReader | undefined> {
     if (kube.renderYamlToDirectory !== undefined) return undefined; // rendering: there is no cluster
+    const access = direct(kube);
+    if (access !== undefined) return directCluster(access, clusterNode, READ_TIMEOUT_MS);
     const client = await loadClient();
     const config = new client.KubeConfig();
     loadKubeconfig(config, kube.kubeconfig);

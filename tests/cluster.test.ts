@@ -4,13 +4,19 @@
 // registered; a cluster that cannot be read is said so, and the deployment goes on.
 import * as assert from "assert";
 import * as fs from "fs";
+import * as http from "http";
+import * as https from "https";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { KubeClient, kubernetesCluster } from "../components/cluster";
+import { directAccess } from "../components/directCluster";
 import { Recorder } from "../scripts/mockRuntime";
 import { render } from "../scripts/render";
 import { FakeApiServer, apiNode, startFakeApiServer } from "./fakeApiServer";
 import { fakeCluster, node } from "./fakeCluster";
+import { selfSigned } from "./verifyStandIns";
 import { find, outputValue, renderDev, HOST_NETWORK } from "./helpers";
 
 /** Renders with a cluster and expects a refusal; returns the listed problems and what was registered. */
@@ -91,7 +97,7 @@ describe("cluster: connecting with the provider's settings", () => {
     });
 });
 
-describe("cluster: the real client against an API server", () => {
+describe("cluster: the real clients against an API server", () => {
     let api: FakeApiServer;
     before(async () => {
         api = await startFakeApiServer({
@@ -104,30 +110,143 @@ describe("cluster: the real client against an API server", () => {
     });
     after(() => api.close());
 
-    it("reads nodes, objects and their keys (never the values), and tells a missing object from a present one", async () => {
-        const reader = (await kubernetesCluster({ kubeconfig: api.kubeconfig }))!;
-        const nodes = await reader.nodes();
-        assert.deepStrictEqual(nodes.map((n) => [n.name, n.addresses, n.labels["topology.kubernetes.io/zone"]]), [["worker-a", ["10.1.0.5"], "a"], ["worker-b", ["10.1.0.6"], undefined]]);
-        assert.strictEqual(await reader.namespaceExists("shop"), true);
-        assert.strictEqual(await reader.namespaceExists("nope"), false);
-        assert.strictEqual(await reader.priorityClassExists("vtm-critical"), true);
-        assert.strictEqual(await reader.priorityClassExists("nope"), false);
-        assert.deepStrictEqual(await reader.secret("shop", "shop-tls"), { type: "kubernetes.io/tls", keys: ["tls.crt", "tls.key"] });
-        assert.strictEqual(await reader.secret("shop", "nope"), undefined);
-        assert.deepStrictEqual(await reader.configMap("shop", "extra"), { keys: ["a.yaml", "b.bin"] });
+    // The same reads through Node's https (a kubeconfig of a server and static credentials) and through
+    // @kubernetes/client-node (any other kubeconfig; here forced).
+    const clients: [string, Parameters<typeof kubernetesCluster>[2]][] = [
+        ["Node's https", undefined],
+        ["@kubernetes/client-node", () => undefined],
+    ];
+    for (const [client, direct] of clients) {
+        it(`${client}: reads nodes, objects and their keys (never the values), and tells a missing object from a present one`, async () => {
+            const reader = (await kubernetesCluster({ kubeconfig: api.kubeconfig }, undefined, direct))!;
+            const nodes = await reader.nodes();
+            assert.deepStrictEqual(nodes.map((n) => [n.name, n.addresses, n.labels["topology.kubernetes.io/zone"]]), [["worker-a", ["10.1.0.5"], "a"], ["worker-b", ["10.1.0.6"], undefined]]);
+            assert.strictEqual(await reader.namespaceExists("shop"), true);
+            assert.strictEqual(await reader.namespaceExists("nope"), false);
+            assert.strictEqual(await reader.priorityClassExists("vtm-critical"), true);
+            assert.strictEqual(await reader.priorityClassExists("nope"), false);
+            assert.deepStrictEqual(await reader.secret("shop", "shop-tls"), { type: "kubernetes.io/tls", keys: ["tls.crt", "tls.key"] });
+            assert.strictEqual(await reader.secret("shop", "nope"), undefined);
+            assert.deepStrictEqual(await reader.configMap("shop", "extra"), { keys: ["a.yaml", "b.bin"] });
+            assert.ok(api.requests.includes("/api/v1/namespaces/shop/secrets/shop-tls"), api.requests.join(", "));
+        });
+
+        it(`${client}: a cluster that refuses the connection is reported as a warning, and the outputs say the address is unknown`, async function () {
+            this.timeout(20_000);
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-kube-"));
+            const kubeconfig = path.join(dir, "config");
+            fs.writeFileSync(kubeconfig, fs.readFileSync(api.kubeconfig, "utf8").replace(/127\.0\.0\.1:\d+/, "127.0.0.1:1"));
+            const reader = (await kubernetesCluster({ kubeconfig }, undefined, direct))!;
+            const r = await render({ stack: "dev", cluster: reader, set: { ...HOST_NETWORK } });
+            assert.strictEqual(r.outputs.serviceEndpoint.value, "http://<node-address>:80");
+            const warning = r.notes.find((n) => n.includes("Could not read the cluster"));
+            assert.match(String(warning), /ECONNREFUSED/);
+            assert.match(String(warning), /npm run pulumi -- config set nodeAddress <address>/);
+        });
+    }
+
+    it("Node's https: an answer other than 404 is a failure to read, with the API server's reason", async () => {
+        const refusing = http.createServer((_req, res) => {
+            res.writeHead(403, { "content-type": "application/json" });
+            res.end(JSON.stringify({ kind: "Status", code: 403, message: 'namespaces "shop" is forbidden: User "dev" cannot get resource "namespaces"' }));
+        });
+        await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
+        try {
+            const server = `http://127.0.0.1:${(refusing.address() as net.AddressInfo).port}`;
+            const reader = (await kubernetesCluster({ kubeconfig: kubeconfigOf({ server }, { token: "t" }) }))!;
+            await assert.rejects(reader.namespaceExists("shop"), (err: Error & { code?: number }) => {
+                assert.strictEqual(err.code, 403);
+                assert.match(err.message, /HTTP 403 from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/shop: namespaces "shop" is forbidden/);
+                return true;
+            });
+        } finally {
+            await new Promise((resolve) => refusing.close(resolve));
+        }
+    });
+});
+
+/** A kubeconfig's text with one cluster, user and context. */
+function kubeconfigOf(cluster: Record<string, unknown>, user: Record<string, unknown>, more: Record<string, unknown> = {}): string {
+    return yaml.dump({ apiVersion: "v1", kind: "Config", clusters: [{ name: "c", cluster }], users: [{ name: "u", user }], contexts: [{ name: "ctx", context: { cluster: "c", user: "u" } }], "current-context": "ctx", ...more });
+}
+
+describe("cluster: which kubeconfigs are read without @kubernetes/client-node", () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-home-"));
+    const env = {};
+
+    it("a server with certificates, a token or a user and password: read directly, files relative to the kubeconfig", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-kube-"));
+        fs.writeFileSync(path.join(dir, "ca.crt"), "CA");
+        fs.writeFileSync(path.join(dir, "token"), "from-a-file\n");
+        const file = path.join(dir, "config");
+        fs.writeFileSync(file, kubeconfigOf({ server: "https://10.0.0.1:6443/", "certificate-authority": "ca.crt", "tls-server-name": "api.local" }, { "client-certificate-data": Buffer.from("CERT").toString("base64"), "client-key-data": Buffer.from("KEY").toString("base64"), tokenFile: "token" }));
+        const access = directAccess({ kubeconfig: file }, env, home)!;
+        assert.deepStrictEqual(
+            { ...access, ca: access.ca?.toString(), cert: access.cert?.toString(), key: access.key?.toString() },
+            { server: "https://10.0.0.1:6443", ca: "CA", cert: "CERT", key: "KEY", token: "from-a-file", username: undefined, password: undefined, insecure: false, servername: "api.local" },
+        );
+        assert.deepStrictEqual(directAccess({ kubeconfig: kubeconfigOf({ server: "https://a", "insecure-skip-tls-verify": true }, { username: "admin", password: "pw" }) }, env, home), {
+            server: "https://a", ca: undefined, cert: undefined, key: undefined, token: undefined, username: "admin", password: "pw", insecure: true, servername: undefined,
+        });
     });
 
-    it("a cluster that refuses the connection is reported as a warning, and the outputs say the address is unknown", async function () {
-        this.timeout(20_000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-kube-"));
-        const kubeconfig = path.join(dir, "config");
-        fs.writeFileSync(kubeconfig, fs.readFileSync(api.kubeconfig, "utf8").replace(/127\.0\.0\.1:\d+/, "127.0.0.1:1"));
-        const reader = (await kubernetesCluster({ kubeconfig }))!;
-        const r = await render({ stack: "dev", cluster: reader, set: { ...HOST_NETWORK } });
-        assert.strictEqual(r.outputs.serviceEndpoint.value, "http://<node-address>:80");
-        const warning = r.notes.find((n) => n.includes("Could not read the cluster"));
-        assert.match(String(warning), /ECONNREFUSED/);
-        assert.match(String(warning), /npm run pulumi -- config set nodeAddress <address>/);
+    it("follows kubernetes:context, KUBECONFIG's one file, then ~/.kube/config, as the provider does", () => {
+        const two = yaml.dump({
+            clusters: [{ name: "a", cluster: { server: "https://a" } }, { name: "b", cluster: { server: "https://b" } }],
+            users: [{ name: "u", user: { token: "t" } }],
+            contexts: [{ name: "one", context: { cluster: "a", user: "u" } }, { name: "two", context: { cluster: "b", user: "u" } }],
+            "current-context": "one",
+        });
+        assert.strictEqual(directAccess({ kubeconfig: two }, env, home)?.server, "https://a");
+        assert.strictEqual(directAccess({ kubeconfig: two, context: "two" }, env, home)?.server, "https://b");
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vtm-kube-")), "config");
+        fs.writeFileSync(file, two);
+        assert.strictEqual(directAccess({}, { KUBECONFIG: file }, home)?.server, "https://a");
+        const userHome = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-home-"));
+        fs.mkdirSync(path.join(userHome, ".kube"));
+        fs.writeFileSync(path.join(userHome, ".kube", "config"), two.replace("current-context: one", "current-context: two"));
+        assert.strictEqual(directAccess({}, {}, userHome)?.server, "https://b");
+    });
+
+    it("leaves plugins, proxies, impersonation, merged files, in-cluster credentials and what it cannot read to client-node", () => {
+        const plain = { server: "https://a" };
+        const cases: [string, ReturnType<typeof directAccess>][] = [
+            ["an exec plugin", directAccess({ kubeconfig: kubeconfigOf(plain, { exec: { command: "aws", apiVersion: "client.authentication.k8s.io/v1beta1" } }) }, env, home)],
+            ["an auth-provider", directAccess({ kubeconfig: kubeconfigOf(plain, { "auth-provider": { name: "oidc" } }) }, env, home)],
+            ["impersonation", directAccess({ kubeconfig: kubeconfigOf(plain, { token: "t", as: "admin" }) }, env, home)],
+            ["a proxy-url", directAccess({ kubeconfig: kubeconfigOf({ ...plain, "proxy-url": "http://proxy:3128" }, { token: "t" }) }, env, home)],
+            ["a proxy in the environment", directAccess({ kubeconfig: kubeconfigOf(plain, { token: "t" }) }, { HTTPS_PROXY: "http://proxy:3128" }, home)],
+            ["several KUBECONFIG files", directAccess({}, { KUBECONFIG: ["/a", "/b"].join(path.delimiter) }, home)],
+            ["no kubeconfig (in a pod, or none: client-node says which)", directAccess({}, {}, home)],
+            ["an unknown context", directAccess({ kubeconfig: kubeconfigOf(plain, {}), context: "nope" }, env, home)],
+            ["a file it names that is missing", directAccess({ kubeconfig: kubeconfigOf({ ...plain, "certificate-authority": "/nonexistent/ca.crt" }, {}) }, env, home)],
+            ["YAML it cannot parse", directAccess({ kubeconfig: "apiVersion: v1\nclusters: [" }, env, home)],
+        ];
+        assert.deepStrictEqual(cases.filter(([, access]) => access !== undefined).map(([what]) => what), []);
+    });
+
+    it("presents the client certificate and checks the server's against the kubeconfig's CA", async () => {
+        const { key, cert } = selfSigned();
+        const seen: string[] = [];
+        const server = https.createServer({ key, cert, ca: [cert], requestCert: true, rejectUnauthorized: true }, (req, res) => {
+            seen.push(String((req.socket as import("tls").TLSSocket).getPeerCertificate().subject?.CN));
+            res.writeHead(200, { "content-type": "application/json" });
+            res.end(JSON.stringify({ items: [apiNode("tls-node", "10.2.0.1")] }));
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        try {
+            const url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+            const b64 = (s: string) => Buffer.from(s).toString("base64");
+            const trusted = (await kubernetesCluster({ kubeconfig: kubeconfigOf({ server: url, "certificate-authority-data": b64(cert) }, { "client-certificate-data": b64(cert), "client-key-data": b64(key) }) }))!;
+            assert.deepStrictEqual((await trusted.nodes()).map((n) => n.name), ["tls-node"]);
+            assert.deepStrictEqual(seen, ["vtm-standin"]);
+            // Without the CA the server's certificate is not trusted, and nothing is read.
+            const untrusted = (await kubernetesCluster({ kubeconfig: kubeconfigOf({ server: url }, { "client-certificate-data": b64(cert), "client-key-data": b64(key) }) }))!;
+            await assert.rejects(untrusted.nodes(), /self[- ]signed certificate/);
+            assert.strictEqual(seen.length, 1);
+        } finally {
+            await new Promise((resolve) => server.close(resolve));
+        }
     });
 });
 

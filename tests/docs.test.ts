@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR, parseArgs as renderArgs, render } from "../scripts/render";
 import { parseArgs as verifyArgs } from "../scripts/verify";
+import { parseArgs as recoverArgs } from "../scripts/recover";
 import { SHOP_STACK, docCommands, docFiles, projectWith, shellWords } from "./docExamples";
 
 /** The repository's top-level entries: a path in the docs that starts with one is a path of the repository. */
@@ -89,6 +90,8 @@ describe("every command the docs show is one the tests run", function () {
         } else if (script === "verify") {
             assert.ok(silent || !args.includes("--json"), `${command}: --json on standard output needs npm run -s`);
             verifyArgs(args); // its flags; tests/readmeCommands.test.ts and tests/verifyCli.test.ts run verify itself
+        } else if (script === "recover") {
+            recoverArgs(args); // its flags; tests/e2e/interrupted.e2e.test.ts runs it after real kills
         } else if (script === "generate:schema") {
             assert.ok(args.includes("--terraform") && args.includes("--go-vtm"), command); // run by tests/vtmSchema.test.ts with VTM_SCHEMA_* set
         } else if (script === "deploy" || script === "pulumi") {

@@ -3,6 +3,9 @@
 // the real Kubernetes client reading a stand-in API server.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Recorder, runMocked } from "../scripts/mockRuntime";
 import { PROJECT_DIR, stackConfig } from "../scripts/render";
@@ -91,10 +94,10 @@ describe("index.ts", () => {
         });
     });
 
-    it("loads through main.js as the language host runs it (plain node, Pulumi.yaml's main)", function () {
+    it("loads through boot.js as the language host runs it (node --require ./boot.js, then Pulumi.yaml's main)", function () {
         this.timeout(30_000);
-        const script = "require('./main.js')().catch((e) => { console.log(e.message); process.exit(3); });";
-        const run = spawnSync("node", ["-e", script], {
+        const script = "require('./index.ts')().catch((e) => { console.log(e.message); process.exit(3); });";
+        const run = spawnSync("node", ["--require", "./boot.js", "-e", script], {
             cwd: PROJECT_DIR,
             encoding: "utf8",
             env: { ...process.env, PULUMI_NODEJS_PROJECT: "vtm-kubernetes", PULUMI_CONFIG: JSON.stringify({ "vtm-kubernetes:config:exposure": "Bogus" }) },
@@ -103,5 +106,26 @@ describe("index.ts", () => {
         assert.strictEqual(run.status, 3, run.stderr);
         assert.match(run.stdout, /exposure: 'Bogus' is not one of NodePort, LoadBalancer, HostNetwork/);
         assert.match(run.stdout, /eula: '' does not accept the vTM licence/);
+    });
+
+    it("boot.js keeps each file's transpiled code by its contents: a second process runs the kept code, an edited file is transpiled anew", function () {
+        this.timeout(30_000);
+        const cache = path.join(PROJECT_DIR, "node_modules", ".cache", "vtm-kubernetes", "sucrase");
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vtm-boot-")), "value.ts");
+        const value = () => spawnSync("node", ["--require", "./boot.js", "-e", `console.log(require(${JSON.stringify(file)}).value)`], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const entries = () => (fs.existsSync(cache) ? fs.readdirSync(cache) : []);
+        fs.writeFileSync(file, "export const value: number = 1;\n");
+        const before = new Set(entries());
+        assert.strictEqual(value().stdout.trim(), "1");
+        const kept = entries().filter((e) => !before.has(e));
+        assert.strictEqual(kept.length, 1, "one cache entry for the one new file");
+        // The kept code is what the next process runs (made to say 42 here, so that it shows).
+        const entry = path.join(cache, kept[0]);
+        fs.writeFileSync(entry, fs.readFileSync(entry, "utf8").replace("= 1;", "= 42;"));
+        assert.strictEqual(value().stdout.trim(), "42");
+        // An edit changes the key: the new contents are transpiled, never the old code served.
+        fs.writeFileSync(file, "export const value: number = 2;\n");
+        assert.strictEqual(value().stdout.trim(), "2");
+        fs.rmSync(entry);
     });
 });

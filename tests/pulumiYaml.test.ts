@@ -83,16 +83,16 @@ describe("Pulumi.yaml", () => {
         assert.deepStrictEqual(fromYaml, fromCode);
     });
 
-    it("starts the program through main.js (sucrase), not the language host's ts-node", () => {
+    it("starts the program through boot.js (sucrase, cached), not the language host's ts-node", () => {
         assert.strictEqual(project.runtime.name, "nodejs");
         assert.strictEqual(project.runtime.options.typescript, false);
-        assert.strictEqual(project.main, "main.js");
-        const main = fs.readFileSync(path.join(PROJECT_DIR, project.main!), "utf8");
-        assert.match(main, /require\("sucrase\/register\/ts"\)/);
-        assert.match(main, /module\.exports = require\("\.\/index\.ts"\)/);
-        // What main.js loads at `pulumi up` must be installed by `npm ci --omit=dev` too.
+        assert.strictEqual(project.runtime.options.nodeargs, "--require ./boot.js");
+        assert.strictEqual(project.main, "index.ts");
+        const boot = fs.readFileSync(path.join(PROJECT_DIR, "boot.js"), "utf8");
+        assert.match(boot, /require\("pirates"\)\.addHook\(transform, \{ exts: \[".ts"\] \}\)/);
+        // What boot.js loads at `pulumi up` must be installed by `npm ci --omit=dev` too.
         const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
-        assert.ok(pkg.dependencies.sucrase, "sucrase is a dependency");
+        for (const dependency of ["sucrase", "pirates"]) assert.ok(pkg.dependencies[dependency], `${dependency} is a dependency`);
     });
 
     it("has stack files whose keys are all declared", () => {
