@@ -65,7 +65,10 @@ export function directAccess(kube: KubernetesSettings, env: NodeJS.ProcessEnv = 
     if (doc === null || typeof doc !== "object") return undefined;
     const context = named(doc.contexts, kube.context ?? doc["current-context"])?.context as Record<string, unknown> | undefined;
     const cluster = named(doc.clusters, context?.cluster)?.cluster as Record<string, unknown> | undefined;
-    const user = (named(doc.users, context?.user)?.user ?? {}) as Record<string, unknown>;
+    const userEntry = named(doc.users, context?.user);
+    // A context without a user asks anonymously; one that names a user the file lacks is client-node's to report.
+    if (context?.user !== undefined && userEntry === undefined) return undefined;
+    const user = (userEntry?.user ?? {}) as Record<string, unknown>;
     if (!cluster || typeof cluster.server !== "string" || !/^https?:\/\//.test(cluster.server)) return undefined;
     if (!onlyKnown(cluster, CLUSTER_FIELDS) || !onlyKnown(user, USER_FIELDS)) return undefined;
     const file = (p: unknown) => fs.readFileSync(path.resolve(source.dir, String(p)));

@@ -219,6 +219,7 @@ describe("cluster: which kubeconfigs are read without @kubernetes/client-node", 
             ["several KUBECONFIG files", directAccess({}, { KUBECONFIG: ["/a", "/b"].join(path.delimiter) }, home)],
             ["no kubeconfig (in a pod, or none: client-node says which)", directAccess({}, {}, home)],
             ["an unknown context", directAccess({ kubeconfig: kubeconfigOf(plain, {}), context: "nope" }, env, home)],
+            ["a context whose user the file lacks", directAccess({ kubeconfig: kubeconfigOf(plain, {}).replace("user: u\n", "user: nobody\n") }, env, home)],
             ["a file it names that is missing", directAccess({ kubeconfig: kubeconfigOf({ ...plain, "certificate-authority": "/nonexistent/ca.crt" }, {}) }, env, home)],
             ["YAML it cannot parse", directAccess({ kubeconfig: "apiVersion: v1\nclusters: [" }, env, home)],
         ];
