@@ -86,7 +86,7 @@ export function firstNodeAddress(nodes: { items?: readonly RawNode[] }): string 
 }
 
 /** `kubernetes:kubeconfig` holds either a file's contents or its path, as for the provider. */
-export function loadKubeconfig(
+function loadKubeconfig(
     config: Pick<InstanceType<KubeClient["KubeConfig"]>, "loadFromDefault" | "loadFromFile" | "loadFromString">,
     kubeconfig: string | undefined,
 ): void {
@@ -103,6 +103,15 @@ export function loadKubeconfig(
         if (!fs.existsSync(file)) throw new Error(`kubeconfig file ${file} does not exist`);
         config.loadFromFile(file);
     }
+}
+
+/** The provider's kubeconfig and context, loaded into a client-node KubeConfig (`config`). */
+export function useKubeconfig(
+    config: Pick<InstanceType<KubeClient["KubeConfig"]>, "loadFromDefault" | "loadFromFile" | "loadFromString" | "setCurrentContext">,
+    kube: Pick<KubernetesSettings, "kubeconfig" | "context">,
+): void {
+    loadKubeconfig(config, kube.kubeconfig);
+    if (kube.context !== undefined) config.setCurrentContext(kube.context);
 }
 
 /** Why the client would find no kubeconfig (KUBECONFIG's files, else ~/.kube/config, else in a pod), or undefined. */
@@ -133,8 +142,7 @@ export async function kubernetesCluster(
     if (access !== undefined) return directCluster(access, clusterNode, READ_TIMEOUT_MS);
     const client = await loadClient();
     const config = new client.KubeConfig();
-    loadKubeconfig(config, kube.kubeconfig);
-    if (kube.context !== undefined) config.setCurrentContext(kube.context);
+    useKubeconfig(config, kube);
     const core = config.makeApiClient(client.CoreV1Api);
     const scheduling = config.makeApiClient(client.SchedulingV1Api);
     return {

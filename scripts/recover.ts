@@ -18,7 +18,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type * as k8s from "@kubernetes/client-node";
-import { loadKubeconfig } from "../components/cluster";
+import { useKubeconfig } from "../components/cluster";
+import { unlessMissing } from "../components/directCluster";
 import { KubernetesSettings } from "../settings/settings";
 import { readFlags } from "./cliFlags";
 import { PROJECT_DIR, stackSettings } from "./render";
@@ -113,15 +114,12 @@ export function importFile(p: Plan): { nameTable: Record<string, string>; resour
 export async function objectExists(settings: KubernetesSettings): Promise<(object: NonNullable<PendingCreate["object"]>) => Promise<boolean>> {
     const lib = (await import("@kubernetes/client-node")) as unknown as typeof k8s;
     const config = new lib.KubeConfig();
-    loadKubeconfig(config, settings.kubeconfig);
-    if (settings.context !== undefined) config.setCurrentContext(settings.context);
+    useKubeconfig(config, settings);
     const api = lib.KubernetesObjectApi.makeApiClient(config);
     return async (o) => {
         try {
-            await api.read({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.namespace } });
-            return true;
+            return (await unlessMissing(api.read({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.namespace } }))) !== undefined;
         } catch (err) {
-            if ((err as { code?: number }).code === 404) return false;
             throw new Error(`could not read ${o.kind} ${o.id}: ${(err as Error).message}`);
         }
     };

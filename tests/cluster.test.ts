@@ -97,6 +97,9 @@ describe("cluster: connecting with the provider's settings", () => {
     });
 });
 
+/** A loader of client-node that fails the test: where Node's https reads the cluster, client-node is never loaded. */
+const noClientNode = async (): Promise<KubeClient> => assert.fail("@kubernetes/client-node was loaded");
+
 describe("cluster: the real clients against an API server", () => {
     let api: FakeApiServer;
     before(async () => {
@@ -112,13 +115,13 @@ describe("cluster: the real clients against an API server", () => {
 
     // The same reads through Node's https (a kubeconfig of a server and static credentials) and through
     // @kubernetes/client-node (any other kubeconfig; here forced).
-    const clients: [string, Parameters<typeof kubernetesCluster>[2]][] = [
-        ["Node's https", undefined],
-        ["@kubernetes/client-node", () => undefined],
+    const clients: [string, Parameters<typeof kubernetesCluster>[1], Parameters<typeof kubernetesCluster>[2]][] = [
+        ["Node's https", noClientNode, undefined],
+        ["@kubernetes/client-node", undefined, () => undefined],
     ];
-    for (const [client, direct] of clients) {
+    for (const [client, load, direct] of clients) {
         it(`${client}: reads nodes, objects and their keys (never the values), and tells a missing object from a present one`, async () => {
-            const reader = (await kubernetesCluster({ kubeconfig: api.kubeconfig }, undefined, direct))!;
+            const reader = (await kubernetesCluster({ kubeconfig: api.kubeconfig }, load, direct))!;
             const nodes = await reader.nodes();
             assert.deepStrictEqual(nodes.map((n) => [n.name, n.addresses, n.labels["topology.kubernetes.io/zone"]]), [["worker-a", ["10.1.0.5"], "a"], ["worker-b", ["10.1.0.6"], undefined]]);
             assert.strictEqual(await reader.namespaceExists("shop"), true);
@@ -136,7 +139,7 @@ describe("cluster: the real clients against an API server", () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vtm-kube-"));
             const kubeconfig = path.join(dir, "config");
             fs.writeFileSync(kubeconfig, fs.readFileSync(api.kubeconfig, "utf8").replace(/127\.0\.0\.1:\d+/, "127.0.0.1:1"));
-            const reader = (await kubernetesCluster({ kubeconfig }, undefined, direct))!;
+            const reader = (await kubernetesCluster({ kubeconfig }, load, direct))!;
             const r = await render({ stack: "dev", cluster: reader, set: { ...HOST_NETWORK } });
             assert.strictEqual(r.outputs.serviceEndpoint.value, "http://<node-address>:80");
             const warning = r.notes.find((n) => n.includes("Could not read the cluster"));
@@ -153,7 +156,7 @@ describe("cluster: the real clients against an API server", () => {
         await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
         try {
             const server = `http://127.0.0.1:${(refusing.address() as net.AddressInfo).port}`;
-            const reader = (await kubernetesCluster({ kubeconfig: kubeconfigOf({ server }, { token: "t" }) }))!;
+            const reader = (await kubernetesCluster({ kubeconfig: kubeconfigOf({ server }, { token: "t" }) }, noClientNode))!;
             await assert.rejects(reader.namespaceExists("shop"), (err: Error & { code?: number }) => {
                 assert.strictEqual(err.code, 403);
                 assert.match(err.message, /HTTP 403 from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/shop: namespaces "shop" is forbidden/);
@@ -238,11 +241,11 @@ describe("cluster: which kubeconfigs are read without @kubernetes/client-node", 
         try {
             const url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
             const b64 = (s: string) => Buffer.from(s).toString("base64");
-            const trusted = (await kubernetesCluster({ kubeconfig: kubeconfigOf({ server: url, "certificate-authority-data": b64(cert) }, { "client-certificate-data": b64(cert), "client-key-data": b64(key) }) }))!;
+            const trusted = (await kubernetesCluster({ kubeconfig: kubeconfigOf({ server: url, "certificate-authority-data": b64(cert) }, { "client-certificate-data": b64(cert), "client-key-data": b64(key) }) }, noClientNode))!;
             assert.deepStrictEqual((await trusted.nodes()).map((n) => n.name), ["tls-node"]);
             assert.deepStrictEqual(seen, ["vtm-standin"]);
             // Without the CA the server's certificate is not trusted, and nothing is read.
-            const untrusted = (await kubernetesCluster({ kubeconfig: kubeconfigOf({ server: url }, { "client-certificate-data": b64(cert), "client-key-data": b64(key) }) }))!;
+            const untrusted = (await kubernetesCluster({ kubeconfig: kubeconfigOf({ server: url }, { "client-certificate-data": b64(cert), "client-key-data": b64(key) }) }, noClientNode))!;
             await assert.rejects(untrusted.nodes(), /self[- ]signed certificate/);
             assert.strictEqual(seen.length, 1);
         } finally {

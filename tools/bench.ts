@@ -16,7 +16,7 @@ import { generatedDocuments, stackApiVersion } from "../vtm/configuration";
 import { CONFIG_DIR } from "../vtm/documents";
 import { DocumentInput, validateDocuments } from "../vtm/validation";
 import { render, stackSettings } from "../scripts/render";
-import { deploy } from "./deployBench";
+import { deploy, median } from "./deployBench";
 
 const ROOT = path.resolve(__dirname, "..");
 const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
@@ -83,8 +83,6 @@ async function renderServices(n: number, image?: string): Promise<Rendered> {
 const IMAGES = ["pulsesecure/vtm:19.1", "pulsesecure/vtm:22.7R2"];
 
 /** A small render takes tens of milliseconds, of which the services' share is a few: many runs. */
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 const smallRuns = (runs: number) => runs * 6;
 
 async function scaling(runs: number): Promise<void> {
@@ -127,8 +125,7 @@ function startup(runs: number): void {
     for (const c of CASES) {
         time(c); // warm the file cache
         const times = Array.from({ length: runs }, () => time(c)).sort((a, b) => a - b);
-        const median = times[Math.floor(times.length / 2)];
-        console.log(`${c.name.padEnd(56)}${median.toFixed(2).padStart(8)}${times[0].toFixed(2).padStart(8)}`);
+        console.log(`${c.name.padEnd(56)}${median(times).toFixed(2).padStart(8)}${times[0].toFixed(2).padStart(8)}`);
     }
 }
 

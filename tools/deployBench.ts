@@ -77,7 +77,8 @@ async function round(engine: Engine, empty: string, index: number): Promise<Roun
     }
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The middle one of some figures (the upper middle of an even count). */
+export const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function deploy(runs = 3): Promise<void> {
     const engine = Engine.create();

@@ -5,7 +5,7 @@ import * as net from "net";
 import { PassThrough } from "stream";
 import type * as k8s from "@kubernetes/client-node";
 import { KubernetesSettings } from "../../settings/settings";
-import { loadKubeconfig } from "../../components/cluster";
+import { useKubeconfig } from "../../components/cluster";
 import { Cluster, Forward } from "./types";
 
 /** How long one Kubernetes API call may take. */
@@ -51,8 +51,7 @@ function apiConfiguration(lib: Client, config: k8s.KubeConfig, server: string, t
 export async function kubeCluster(settings: KubernetesSettings, timeoutMs = KUBE_TIMEOUT_MS, client?: Client): Promise<Cluster> {
     const lib: Client = client ?? ((await import("@kubernetes/client-node")) as unknown as Client);
     const config = new lib.KubeConfig();
-    loadKubeconfig(config, settings.kubeconfig);
-    if (settings.context !== undefined) config.setCurrentContext(settings.context);
+    useKubeconfig(config, settings);
     const server = config.getCurrentCluster()?.server;
     if (server === undefined) throw new Error("the kubeconfig has no current cluster: set kubernetes:context or kubernetes:kubeconfig");
     const configuration = apiConfiguration(lib, config, server, timeoutMs);

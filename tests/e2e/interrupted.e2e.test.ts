@@ -76,13 +76,11 @@ async function cutOffWhileCreating(world: World, stack: EngineStack, target: (r:
     const exported = await stack.stack.exportStack();
     const resources = exported.deployment.resources as StateResource[];
     const cut = resources.find(target)!;
+    // The cut-off resource and everything that needs it, however indirectly (the state lists each after what it needs).
     const gone = new Set([cut.urn]);
-    for (let grew = true; grew; ) {
-        grew = false;
-        for (const r of resources) {
-            const needs = [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat(), ...(r.parent ? [r.parent] : [])];
-            if (!gone.has(r.urn) && needs.some((u) => gone.has(u))) grew = gone.add(r.urn) !== undefined;
-        }
+    for (const r of resources) {
+        const needs = [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat(), ...(r.parent ? [r.parent] : [])];
+        if (needs.some((u) => gone.has(u))) gone.add(r.urn);
     }
     for (const r of resources.filter((x) => gone.has(x.urn) && x !== cut && x.type.startsWith("kubernetes:"))) {
         const { kind, metadata } = r.outputs!;
