@@ -8,6 +8,7 @@ import { DEFAULTS } from "../settings/defaults";
 import { backendNames, labels, selectorLabels } from "../settings/naming";
 import { awaitAnnotations } from "./podSpec";
 import { WaitSettings } from "../settings/production";
+import { typeToken, withFormerType } from "./types";
 
 /** The port clients (the traffic manager) use, as the seed's Service has it. */
 export const BACKEND_PORT = 80;
@@ -67,7 +68,7 @@ export class BackendApplication extends pulumi.ComponentResource {
     readonly portName: string;
 
     constructor(name: string, args: BackendApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("vtm:backend:BackendApplication", name, {}, opts);
+        super(typeToken("BackendApplication"), name, {}, withFormerType("vtm:backend:BackendApplication", opts));
         const d = DEFAULTS.backend;
         const names = backendNames(args.name ?? d.name);
         const namespace = args.namespace ?? DEFAULTS.namespace;

@@ -10,6 +10,7 @@ import { podServiceAnnotations } from "./podSpec";
 import { FrontendType, ServiceSettings } from "../settings/services";
 import { transportOf } from "../vtm/model";
 import { LoadBalancerSettings } from "../settings/settings";
+import { typeToken, withFormerType } from "./types";
 
 export interface VtmExposureArgs {
     /** The traffic manager whose pods the Services select (its names, namespace and selector). */
@@ -66,7 +67,7 @@ export class VtmExposure extends pulumi.ComponentResource {
     readonly frontends: readonly Frontend[];
 
     constructor(name: string, args: VtmExposureArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("vtm:exposure:VtmExposure", name, {}, opts);
+        super(typeToken("VtmExposure"), name, {}, withFormerType("vtm:exposure:VtmExposure", opts));
         this.mode = args.mode ?? DEFAULTS.exposure;
         const { foundation } = args;
         const lb = args.loadBalancer ?? DEFAULTS.loadBalancer;

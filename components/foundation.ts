@@ -13,6 +13,7 @@ import { AdminServiceSettings, AvailabilitySettings, RegistrySettings, ResourceS
 import { LicensingSettings } from "../settings/licensing";
 import { MountSettings } from "../settings/services";
 import { Shard } from "../vtm/sharding";
+import { typeToken, withFormerType } from "./types";
 
 export { ADMIN_PASSWORD_KEY, ADMIN_PORTS };
 
@@ -131,7 +132,7 @@ export class VtmFoundation extends pulumi.ComponentResource {
     readonly adminPassword: pulumi.Output<string>;
 
     constructor(name: string, args: VtmFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("vtm:foundation:VtmFoundation", name, {}, opts);
+        super(typeToken("VtmFoundation"), name, {}, withFormerType("vtm:foundation:VtmFoundation", opts));
         const names = (this.names = args.names ?? vtmNames(DEFAULTS.name));
         const namespace = (this.namespace = args.namespace ?? DEFAULTS.namespace);
         const network = podNetwork(args.exposure ?? DEFAULTS.exposure);

@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { ADMIN_PORTS, DEFAULTS } from "../settings/defaults";
 import { VtmFoundation } from "./foundation";
 import { vtmLabels } from "../settings/naming";
+import { typeToken, withFormerType } from "./types";
 
 export interface VtmNetworkPolicyArgs {
     /** The traffic manager whose pods the policy selects. */
@@ -35,7 +36,7 @@ export class VtmNetworkPolicy extends pulumi.ComponentResource {
     readonly policy: k8s.networking.v1.NetworkPolicy;
 
     constructor(name: string, args: VtmNetworkPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("vtm:security:VtmNetworkPolicy", name, {}, opts);
+        super(typeToken("VtmNetworkPolicy"), name, {}, withFormerType("vtm:security:VtmNetworkPolicy", opts));
         const { foundation } = args;
         const d = DEFAULTS.networkPolicy;
         const named = [

@@ -14,12 +14,17 @@ import { ClusterFacts, observeCluster } from "./prerequisites";
 import { KubernetesSettings, Settings, readSettings } from "../settings/settings";
 import { settingWarnings } from "../settings/warnings";
 import { apiVersionProblems, planConfiguration } from "../vtm/configuration";
+import { GivenFiles } from "../vtm/configFiles";
 
 export interface StackOptions {
     /** Where the configuration documents, rules and data are. @default config/ */
     readonly configDir?: string;
     /** Reports what does not stop the deployment. @default pulumi.log.warn */
     readonly warn?: (message: string) => void;
+    /** The component that owns everything (VtmStack); the program's objects have none. @default the stack */
+    readonly parent?: pulumi.Resource;
+    /** Configuration files given as text besides the configuration directory's (VtmStack's arguments). @default none */
+    readonly given?: GivenFiles;
 }
 
 export interface ProgramOptions extends StackOptions {
@@ -33,15 +38,20 @@ export interface StackOutputs extends Endpoints {
     readonly namespace: string;
 }
 
-/** The program's own Kubernetes provider: the user's `kubernetes:*` settings plus what this program needs. */
-export function kubernetesProvider(settings: Settings): k8s.Provider {
-    return new k8s.Provider("kubernetes", {
+/**
+ * The program's own Kubernetes provider: the user's `kubernetes:*` settings plus what this program needs.
+ * Inside a VtmStack it is that component's child, named after the vTM objects' prefix, so that two of them
+ * in one program do not share a URN.
+ */
+export function kubernetesProvider(settings: Settings, parent?: pulumi.Resource): k8s.Provider {
+    const name = parent === undefined ? "kubernetes" : `${vtmNames(settings.name).prefix}-kubernetes`;
+    return new k8s.Provider(name, {
         ...settings.kubernetes,
         namespace: settings.namespace,
         // Update ConfigMaps in place instead of replacing them: the running traffic manager watches
         // their files and re-imports an edited document without a restart (the seed's workflow).
         enableConfigMapMutable: true,
-    });
+    }, { parent });
 }
 
 /** The program as `pulumi up` runs it (index.ts) and `npm run render` runs it under mocks. */
@@ -50,12 +60,12 @@ export async function runProgram(options: ProgramOptions = {}): Promise<StackOut
     const settings = readSettings(apiVersionProblems);
     const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));
     // Checked before the cluster is asked anything: bad settings or documents stop here.
-    const plan = planConfiguration(settings, options.configDir);
+    const plan = planConfiguration(settings, options.configDir, options.given);
     const facts = await readCluster(settings, options, warn);
     return createVtmStack(settings, { ...options, warn }, facts, plan);
 }
 
-async function readCluster(settings: Settings, options: ProgramOptions, warn: (message: string) => void): Promise<ClusterFacts | undefined> {
+export async function readCluster(settings: Settings, options: ProgramOptions, warn: (message: string) => void): Promise<ClusterFacts | undefined> {
     let reader: ClusterReader | undefined;
     try {
         reader = await options.cluster?.(settings.kubernetes);
@@ -76,14 +86,14 @@ export function createVtmStack(
     settings: Settings,
     options: StackOptions = {},
     facts?: ClusterFacts,
-    plan: ReturnType<typeof planConfiguration> = planConfiguration(settings, options.configDir),
+    plan: ReturnType<typeof planConfiguration> = planConfiguration(settings, options.configDir, options.given),
 ): StackOutputs {
     const { base, config } = plan;
     const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));
     for (const warning of [...config.warnings, ...settingWarnings(settings)]) warn(warning);
 
     const names = vtmNames(settings.name);
-    const opts: pulumi.ComponentResourceOptions = { providers: [kubernetesProvider(settings)] };
+    const opts: pulumi.ComponentResourceOptions = { parent: options.parent, providers: [kubernetesProvider(settings, options.parent)] };
     const { backend: backendSettings, namespace } = settings;
     // A NetworkPolicy wherever one can apply: pods on the host network are outside NetworkPolicy, and a
     // backend policy admitting the traffic manager's pods would shut out their node addresses there.

@@ -92,6 +92,13 @@ export interface ConfigSource {
     readonly project: string;
     /** Every key of the configuration, in every namespace, as `<namespace>:<key>`. */
     keys(): readonly string[];
+    /**
+     * A secret project key whose value is known only when the update runs (a component's argument that
+     * another resource computes): it is set, and its checks wait for the value. @default none
+     */
+    computed?(key: string): pulumi.Output<string> | undefined;
+    /** What the keys are, for messages: a component's arguments. @default the stack's configuration */
+    readonly component?: string;
 }
 
 /** A ConfigSource over the configuration as the CLI hands it over: `<namespace>:<key>` → text. */
@@ -107,9 +114,10 @@ export function configSource(project: string, config: Readonly<Record<string, st
 
 /** Bad stack configuration: every problem, each naming its key, value and what is allowed. */
 export class ConfigError extends ProblemsError {
-    constructor(problems: readonly string[]) {
+    constructor(problems: readonly string[], component?: string) {
         const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
-        super(`Invalid stack configuration (${count}; nothing was deployed or changed)`, problems);
+        const subject = component === undefined ? "stack configuration" : `arguments of ${component}`;
+        super(`Invalid ${subject} (${count}; nothing was deployed or changed)`, problems);
         this.name = "ConfigError";
     }
 }
@@ -149,7 +157,10 @@ function checkKeys(problems: Problems, warnings: string[], src: ConfigSource, re
         if (namespace === src.project) {
             if (read.has(key)) continue;
             const near = closest(key, read)[0];
-            problems.push(`${key}: is not a setting of ${src.project}${near === undefined ? "" : ` (did you mean ${near}?)`}; Pulumi.yaml lists every setting`);
+            const guess = near === undefined ? "" : ` (did you mean ${near}?)`;
+            problems.push(src.component === undefined
+                ? `${key}: is not a setting of ${src.project}${guess}; Pulumi.yaml lists every setting`
+                : `${key}: is not an argument of ${src.component}${guess}`);
         } else if (namespace === "kubernetes") {
             if (read.has(full)) continue;
             const passed = [...read].filter((k) => k.startsWith("kubernetes:"));
@@ -255,6 +266,10 @@ function shortPassword(raw: string): string | undefined {
         : `adminPassword: is ${length} character${length === 1 ? "" : "s"} long; use at least ${MIN_PASSWORD_LENGTH} (or unset it for a generated ${GENERATED_PASSWORD.length}-character password)`;
 }
 
+function plainSecret(key: (typeof SECRET_KEYS)[number]): string {
+    return `${key}: is stored in plain text; set it as a secret: ${configCommand(`set --secret ${key} ${SECRET_VALUES[key]}`)}`;
+}
+
 /** A secret key's value, refused in plain text or when `refuse` says why; the value itself is never put in a message. */
 function parseSecret(
     problems: Problems,
@@ -264,10 +279,12 @@ function parseSecret(
 ): pulumi.Output<string> | undefined {
     const raw = src.get(key);
     if (raw === undefined || raw === "") {
-        return undefined;
+        const later = src.computed?.(key);
+        if (later !== undefined && !src.isSecret(key)) problems.push(plainSecret(key));
+        return later === undefined || !src.isSecret(key) ? undefined : pulumi.secret(later);
     }
     if (!src.isSecret(key)) {
-        problems.push(`${key}: is stored in plain text; set it as a secret: ${configCommand(`set --secret ${key} ${SECRET_VALUES[key]}`)}`);
+        problems.push(plainSecret(key));
         return undefined;
     }
     const refused = refuse(raw);
@@ -280,7 +297,7 @@ function parseSecret(
 
 /** A secret key of `licensing`: whether it is set at all (even when refused), and its accepted value. */
 function licensingSecret(problems: Problems, src: ConfigSource, key: (typeof LICENSING_SECRET_KEYS)[keyof typeof LICENSING_SECRET_KEYS], refuse?: (raw: string) => string | undefined): SecretKey {
-    return { set: (src.get(key) ?? "") !== "", value: parseSecret(problems, src, key, refuse) };
+    return { set: (src.get(key) ?? "") !== "" || src.computed?.(key) !== undefined, value: parseSecret(problems, src, key, refuse) };
 }
 
 const PRODUCTION_KEYS: readonly (keyof RawProduction)[] = [
@@ -347,7 +364,7 @@ export function parseSettings(raw: ConfigSource, more?: MoreChecks): Settings {
     checkKeys(problems, warnings, raw, read);
     if (more !== undefined) problems.push(...more(settings, problems));
     if (problems.length > 0) {
-        throw new ConfigError(problems);
+        throw new ConfigError(problems, raw.component);
     }
     return deepFreeze({ ...settings, configWarnings: warnings });
 }

@@ -7,10 +7,10 @@ import { PendingCreate, USAGE, importFile, pendingCreates, plan, recoverCli } fr
 
 const STACK = "urn:pulumi:dev::vtm-kubernetes";
 const PROVIDER = `${STACK}::pulumi:providers:kubernetes::kubernetes`;
-const FOUNDATION = `${STACK}::vtm:foundation:VtmFoundation::vtm`;
-const SECRET = `${STACK}::vtm:foundation:VtmFoundation$kubernetes:core/v1:Secret::vtm-admin-login-credentials`;
-const DEPLOYMENT = `${STACK}::vtm:foundation:VtmFoundation$kubernetes:apps/v1:Deployment::vtm`;
-const PASSWORD = `${STACK}::vtm:foundation:VtmFoundation$random:index/randomPassword:RandomPassword::vtm-admin-password`;
+const FOUNDATION = `${STACK}::vtm:index:VtmFoundation::vtm`;
+const SECRET = `${STACK}::vtm:index:VtmFoundation$kubernetes:core/v1:Secret::vtm-admin-login-credentials`;
+const DEPLOYMENT = `${STACK}::vtm:index:VtmFoundation$kubernetes:apps/v1:Deployment::vtm`;
+const PASSWORD = `${STACK}::vtm:index:VtmFoundation$random:index/randomPassword:RandomPassword::vtm-admin-password`;
 
 /** A killed update's state, as `pulumi stack export` prints it. */
 function killedState(): object {
@@ -19,7 +19,7 @@ function killedState(): object {
         deployment: {
             resources: [
                 { urn: PROVIDER, type: "pulumi:providers:kubernetes", id: "04da6b54", inputs: { namespace: "shop" } },
-                { urn: FOUNDATION, type: "vtm:foundation:VtmFoundation" },
+                { urn: FOUNDATION, type: "vtm:index:VtmFoundation" },
             ],
             pending_operations: [
                 inFlight(SECRET, "kubernetes:core/v1:Secret", { apiVersion: "v1", kind: "Secret", metadata: { name: "vtm-admin-login-credentials-1a2b3c4d", annotations: { "pulumi.com/autonamed": "true" } } }),

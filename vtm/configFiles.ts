@@ -143,3 +143,50 @@ export function readConfigFiles(configDir: string, documentPaths: readonly strin
     }
     return { files: { documents, rules, data, dataSources }, problems };
 }
+
+/** Configuration files given as text (a component's arguments) rather than read from a directory. */
+export interface GivenFiles {
+    /** Documents by file name (a .yaml, .yml or .json name), YAML or JSON text. */
+    readonly documents?: Readonly<Record<string, string>>;
+    /** TrafficScript rules by rule name. */
+    readonly rules?: Readonly<Record<string, string>>;
+    /** Data files by key. */
+    readonly data?: Readonly<Record<string, string>>;
+}
+
+/** What the given files' names are called in messages: the component's arguments. */
+export const GIVEN_FILES_LABELS = { documents: "configDocuments", rules: "rules", data: "data" } as const;
+
+/** The given files added to `files`: one with the name of a file of the directory takes its place. */
+export function withGivenFiles(files: ConfigFiles, given: GivenFiles, problems: string[]): ConfigFiles {
+    const badKey = (label: string) => `${label}: the name cannot be a ConfigMap key (use letters, digits, '-', '_' and '.')`;
+    const documents = Object.entries(given.documents ?? {}).flatMap(([key, text]): UserDocument[] => {
+        const source = `${GIVEN_FILES_LABELS.documents}.${key}`;
+        if (!DOCUMENT_EXTENSIONS.includes(path.extname(key).toLowerCase())) {
+            problems.push(`${source}: is not a configuration document name (expected a ${DOCUMENT_EXTENSIONS.join(", ")} name)`);
+            return [];
+        }
+        if (!CONFIGMAP_KEY.test(key)) return (problems.push(badKey(source)), []);
+        try {
+            return [{ key, source, text, document: parseDocument(text, source) }];
+        } catch (err) {
+            if (!(err instanceof DocumentError)) throw err;
+            problems.push(...err.problems);
+            return [];
+        }
+    });
+    const rules = Object.entries(given.rules ?? {}).flatMap(([name, text]): RuleFile[] => {
+        const source = `${GIVEN_FILES_LABELS.rules}.${name}`;
+        const key = `${name}${RULE_EXTENSION}`;
+        return CONFIGMAP_KEY.test(key) ? [{ name, key, source, text }] : (problems.push(badKey(source)), []);
+    });
+    const data = Object.entries(given.data ?? {}).filter(([key]) => CONFIGMAP_KEY.test(key) || (problems.push(badKey(`${GIVEN_FILES_LABELS.data}.${key}`)), false));
+    const givenDocuments = new Set(documents.map((d) => d.key));
+    const givenRules = new Set(rules.map((r) => r.name));
+    return {
+        documents: [...files.documents.filter((d) => !givenDocuments.has(d.key)), ...documents],
+        rules: [...files.rules.filter((r) => !givenRules.has(r.name)), ...rules],
+        data: { ...files.data, ...Object.fromEntries(data) },
+        dataSources: { ...files.dataSources, ...Object.fromEntries(data.map(([key]) => [key, `${GIVEN_FILES_LABELS.data}.${key}`])) },
+    };
+}

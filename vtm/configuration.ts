@@ -8,7 +8,7 @@ import { backendNames } from "../settings/naming";
 import { PoolSettings, ServiceSettings, MountSettings } from "../settings/services";
 import { Settings } from "../settings/settings";
 import { BaseDocuments, loadBaseDocuments } from "./baseDocuments";
-import { ConfigFiles, RuleFile, readConfigFiles } from "./configFiles";
+import { ConfigFiles, GivenFiles, RuleFile, readConfigFiles, withGivenFiles } from "./configFiles";
 import { CONFIG_DIR, DocumentError, LoadedDocument } from "./documents";
 import { ConfigError } from "../settings/settings";
 import { imageApiVersion } from "./releases";
@@ -280,7 +280,7 @@ export function stackApiVersion(settings: Pick<Settings, "image" | "apiVersion">
 }
 
 /** Everything the configuration needs, loaded and validated; throws one DocumentError with every problem. */
-export function planConfiguration(settings: Settings, configDir: string = CONFIG_DIR): ConfigurationPlan {
+export function planConfiguration(settings: Settings, configDir: string = CONFIG_DIR, given: GivenFiles = {}): ConfigurationPlan {
     const apiVersion = stackApiVersion(settings);
     const problems: string[] = [];
     const attempt = <T>(load: () => T): T | undefined => {
@@ -294,7 +294,9 @@ export function planConfiguration(settings: Settings, configDir: string = CONFIG
     };
     const base = attempt(() => loadBaseDocuments(configDir, apiVersion));
     // A document that cannot be read is reported with the problems of all the others.
-    const { files, problems: unread } = readConfigFiles(configDir, settings.documents);
+    const read = readConfigFiles(configDir, settings.documents);
+    const unread = [...read.problems];
+    const files = withGivenFiles(read.files, given, unread);
     problems.push(...unread);
     if (base === undefined) throw new DocumentError(problems);
     const { backend } = settings;
