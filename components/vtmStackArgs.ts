@@ -214,6 +214,7 @@ export interface VtmStackArgs {
     nodeAddress?: string;
     /** The example application. */
     backend?: Backend;
+    /** LoadBalancer exposure: source ranges, annotations, how long to wait for an address. */
     loadBalancer?: LoadBalancer;
     /** Virtual servers by name (at most 15 characters); an entry named example-service is set over the default one. */
     services?: { [name: string]: Service };
@@ -231,12 +232,17 @@ export interface VtmStackArgs {
     dataMounts?: Mount[];
     /** The configuration API version of the image, for a tag the package does not know; default: from the image's tag. */
     apiVersion?: number;
+    /** The admin UI and REST API Service. Default: ClusterIP (reach it with npm run admin). */
     adminService?: AdminService;
+    /** NetworkPolicies of the admin ports and the example backend. */
     networkPolicy?: NetworkPolicy;
+    /** Linux capabilities, and advisories whose risk you accept. */
     security?: Security;
+    /** The traffic manager container's requests and limits. */
     resources?: Resources;
     /** Node labels the traffic manager pods must run on. */
     nodeSelector?: { [key: string]: string };
+    /** Tolerations of the traffic manager pods. */
     tolerations?: Toleration[];
     /** The pods' affinity (nodeAffinity, podAffinity, podAntiAffinity), as in a pod spec. */
     affinity?: { [key: string]: any };
@@ -244,8 +250,11 @@ export interface VtmStackArgs {
     priorityClassName?: string;
     /** More environment variables for the traffic manager, e.g. ZEUS_PACKAGES. */
     extraEnv?: { [name: string]: string };
+    /** With more than one replica: a PodDisruptionBudget, maxUnavailable, the spread topology key. */
     availability?: Availability;
+    /** How long the update waits for pods and Services. */
     wait?: Wait;
+    /** The image's private registry. */
     registry?: Registry;
     /** The registry password or token, a secret. */
     registryPassword?: pulumi.Input<string>;
@@ -253,6 +262,7 @@ export interface VtmStackArgs {
     imageDigest?: string;
     /** Change it (a date, a counter) to generate a new admin password. */
     adminPasswordRotation?: string;
+    /** How vTM is licensed: community, licenseKey or servicesDirector. */
     licensing?: Licensing;
     /** The licence file's text, a secret, for licensing.mode licenseKey without licensing.licenseSecret. */
     licenseKey?: pulumi.Input<string>;

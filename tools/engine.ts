@@ -69,6 +69,8 @@ export interface StackOptions {
     readonly secrets?: Readonly<Record<string, string>>;
     /** Stack files (or state) of the program directory to copy too, e.g. ["Pulumi.dev.yaml"]. @default none */
     readonly copy?: readonly string[];
+    /** Work in this directory as it is (e.g. an example inside a copy `workDir` made), instead of a copy of programDir. */
+    readonly inPlace?: string;
 }
 
 /** One engine: a file backend and a passphrase of its own, and the environment every command gets. */
@@ -97,15 +99,16 @@ export class Engine {
             if (NOT_COPIED.some((re) => re.test(entry)) && !copy.includes(entry)) continue;
             const from = path.join(programDir, entry);
             if (entry === "node_modules") fs.symlinkSync(from, path.join(dir, entry));
-            else fs.cpSync(from, path.join(dir, entry), { recursive: true });
+            // What `pulumi install` made in an example (its generated SDK, a virtualenv) is made again in the copy.
+            else fs.cpSync(from, path.join(dir, entry), { recursive: true, filter: (src) => !/[/\\]examples[/\\][^/\\]+[/\\](sdks|venv)$/.test(src) });
         }
         return dir;
     }
 
     /** A new stack of the program, with the config of `from` plus `config`, in a work directory of its own. */
     async stack(name: string, options: StackOptions = {}): Promise<EngineStack> {
-        const programDir = options.programDir ?? PROJECT_DIR;
-        const dir = this.workDir(programDir, options.copy);
+        const programDir = options.inPlace ?? options.programDir ?? PROJECT_DIR;
+        const dir = options.inPlace ?? this.workDir(programDir, options.copy);
         const project = (yaml.load(fs.readFileSync(path.join(programDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
         const base = options.from ? ((yaml.load(fs.readFileSync(path.join(programDir, options.from), "utf8")) as { config?: Record<string, unknown> }).config ?? {}) : {};
         const qualified = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
