@@ -14,7 +14,6 @@ import { ClusterFacts, observeCluster } from "./prerequisites";
 import { KubernetesSettings, Settings, readSettings } from "../settings/settings";
 import { settingWarnings } from "../settings/warnings";
 import { apiVersionProblems, planConfiguration } from "../vtm/configuration";
-import { GivenFiles } from "../vtm/configFiles";
 
 export interface StackOptions {
     /** Where the configuration documents, rules and data are. @default config/ */
@@ -23,8 +22,6 @@ export interface StackOptions {
     readonly warn?: (message: string) => void;
     /** The component that owns everything (VtmStack); the program's objects have none. @default the stack */
     readonly parent?: pulumi.Resource;
-    /** Configuration files given as text besides the configuration directory's (VtmStack's arguments). @default none */
-    readonly given?: GivenFiles;
 }
 
 export interface ProgramOptions extends StackOptions {
@@ -60,7 +57,7 @@ export async function runProgram(options: ProgramOptions = {}): Promise<StackOut
     const settings = readSettings(apiVersionProblems);
     const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));
     // Checked before the cluster is asked anything: bad settings or documents stop here.
-    const plan = planConfiguration(settings, options.configDir, options.given);
+    const plan = planConfiguration(settings, options.configDir);
     const facts = await readCluster(settings, options, warn);
     return createVtmStack(settings, { ...options, warn }, facts, plan);
 }
@@ -86,7 +83,7 @@ export function createVtmStack(
     settings: Settings,
     options: StackOptions = {},
     facts?: ClusterFacts,
-    plan: ReturnType<typeof planConfiguration> = planConfiguration(settings, options.configDir, options.given),
+    plan: ReturnType<typeof planConfiguration> = planConfiguration(settings, options.configDir),
 ): StackOutputs {
     const { base, config } = plan;
     const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));

@@ -3,9 +3,12 @@
 // token is an alias, so that a stack deployed then keeps every URN: no object is replaced or deleted
 // (tests/e2e/package.e2e.test.ts upgrades such a stack).
 
+/** The component package's name: the tokens' first part (package.json's name is the project's, vtm-kubernetes). */
+export const PACKAGE_NAME = "vtm";
+
 /** `vtm:index:<Class>`. */
 export function typeToken(className: string): string {
-    return `vtm:index:${className}`;
+    return `${PACKAGE_NAME}:index:${className}`;
 }
 
 /** The options with the component's former type as an alias, besides any the caller gave. */

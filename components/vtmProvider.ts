@@ -5,21 +5,21 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import * as provider from "@pulumi/pulumi/provider";
-import { VTM_STACK_OUTPUTS, VtmStack, prepareVtmStack } from "./vtmStack";
+import { VTM_STACK_OUTPUTS, VTM_STACK_TYPE, VtmStack, prepareVtmStack } from "./vtmStack";
+import { PACKAGE_NAME } from "./types";
 import { VtmStackArgs } from "./vtmStackArgs";
 
-/** The package's root: package.json (its name gives the tokens' package, vtm) and tsconfig.json. */
+/** The package's root: package.json (its version and description) and tsconfig.json, which the schema inference reads. */
 const PACKAGE_DIR = path.resolve(__dirname, "..");
 
 export class VtmProvider extends ComponentProvider {
     constructor() {
-        super({ name: "vtm", dirname: PACKAGE_DIR, components: [VtmStack] });
+        super({ name: PACKAGE_NAME, dirname: PACKAGE_DIR, components: [VtmStack] });
     }
 
     /** Like the SDK's construct, with the arguments prepared first and the outputs known without analysing the sources again. */
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
-        ComponentProvider.validateResourceType("vtm", type);
-        if (type !== "vtm:index:VtmStack") throw new Error(`unknown resource type ${type}`);
+        if (type !== VTM_STACK_TYPE) throw new Error(`unknown resource type ${type}`);
         const args = inputs as VtmStackArgs;
         await prepareVtmStack(name, args, (message) => void pulumi.log.warn(message));
         const stack = new VtmStack(name, args, options);

@@ -52,12 +52,14 @@ async function resolveOutput(output: pulumi.Output<unknown>): Promise<Resolved> 
  * Reads and checks the arguments, reads the cluster as `pulumi up` of this project does, and keeps the
  * result for `new VtmStack(name, args)`: the component host calls this first, since a constructor cannot wait.
  */
-export async function prepareVtmStack(name: string, args: VtmStackArgs, warn: (message: string) => void): Promise<void> {
-    const outputs = Object.values(args).filter((v): v is pulumi.Output<unknown> => pulumi.Output.isInstance(v));
-    const resolved = new Map(await Promise.all(outputs.map(async (o) => [o, await resolveOutput(o)] as const)));
-    const { settings, plan } = prepare(name, args, (o) => resolved.get(o));
-    const facts = await readCluster(settings, { cluster: (kubernetes) => kubernetesCluster(kubernetes) }, warn);
-    preparedArgs.set(args, { settings, plan, facts });
+export function prepareVtmStack(name: string, args: VtmStackArgs, warn: (message: string) => void): Promise<void> {
+    return asArguments(async () => {
+        const outputs = Object.values(args).filter((v): v is pulumi.Output<unknown> => pulumi.Output.isInstance(v));
+        const resolved = new Map(await Promise.all(outputs.map(async (o) => [o, await resolveOutput(o)] as const)));
+        const { settings, plan } = prepare(name, args, (o) => resolved.get(o));
+        const facts = await readCluster(settings, { cluster: (kubernetes) => kubernetesCluster(kubernetes) }, warn);
+        preparedArgs.set(args, { settings, plan, facts });
+    });
 }
 
 /**
@@ -86,7 +88,8 @@ export class VtmStack extends pulumi.ComponentResource {
         const { settings, plan, facts } = preparedArgs.get(args) ?? prepare(name, args, () => undefined);
         super(VTM_STACK_TYPE, name, {}, opts);
         const options: StackOptions = { parent: this, warn: (message) => void pulumi.log.warn(message, this) };
-        const outputs = createVtmStack(settings, options, facts, plan);
+        // Its warnings too name arguments, not stack configuration commands.
+        const outputs = asArguments(() => createVtmStack(settings, options, facts, plan));
         this.serviceEndpoints = outputs.serviceEndpoints;
         this.serviceEndpoint = outputs.serviceEndpoint;
         this.serviceNodePort = outputs.serviceNodePort as pulumi.Output<number> | undefined;

@@ -1,6 +1,7 @@
 // How messages tell the user to change a setting. A stack's user runs the README's `npm run pulumi -- …`
 // (the deploy wrapper with its local backend), never a bare `pulumi`, so that a command copied from a
 // message works as is; a program using the VtmStack component sets the argument instead.
+import { AsyncLocalStorage } from "async_hooks";
 
 /** The Pulumi CLI as the README runs it. */
 export const PULUMI = "npm run pulumi --";
@@ -20,20 +21,16 @@ const argumentHint: Hint = (args) => {
     return `set the argument ${key} to ${value.join(" ")}`;
 };
 
-let hint: Hint = stackCommand;
+// Which one applies follows the call: the checks deep down (settings, cluster prerequisites, warnings)
+// stay the same for both, and two components prepared at once in one provider keep their own.
+const hints = new AsyncLocalStorage<Hint>();
 
 /** `npm run pulumi -- config <args>`, or the same change said of a component's argument inside `asArguments`. */
 export function configCommand(args: string): string {
-    return hint(args);
+    return (hints.getStore() ?? stackCommand)(args);
 }
 
-/** Runs `check` with messages that name a component's arguments instead of stack configuration commands. */
-export function asArguments<T>(check: () => T): T {
-    const previous = hint;
-    hint = argumentHint;
-    try {
-        return check();
-    } finally {
-        hint = previous;
-    }
+/** Runs `work` (and what it awaits) with messages that name a component's arguments instead of stack configuration commands. */
+export function asArguments<T>(work: () => T): T {
+    return hints.run(argumentHint, work);
 }

@@ -266,38 +266,41 @@ function shortPassword(raw: string): string | undefined {
         : `adminPassword: is ${length} character${length === 1 ? "" : "s"} long; use at least ${MIN_PASSWORD_LENGTH} (or unset it for a generated ${GENERATED_PASSWORD.length}-character password)`;
 }
 
-function plainSecret(key: (typeof SECRET_KEYS)[number]): string {
-    return `${key}: is stored in plain text; set it as a secret: ${configCommand(`set --secret ${key} ${SECRET_VALUES[key]}`)}`;
+/** A secret key's value: its text, or an Output known only when the update runs; undefined when unset. */
+function secretValue(src: ConfigSource, key: string): string | pulumi.Output<string> | undefined {
+    const raw = src.get(key);
+    return raw === undefined || raw === "" ? src.computed?.(key) : raw;
 }
 
-/** A secret key's value, refused in plain text or when `refuse` says why; the value itself is never put in a message. */
+/**
+ * A secret key's value, refused in plain text or when `refuse` says why; the value itself is never put in a
+ * message. One known only at update time is checked then, when the component reads it again.
+ */
 function parseSecret(
     problems: Problems,
     src: ConfigSource,
     key: (typeof SECRET_KEYS)[number],
     refuse: (raw: string) => string | undefined = () => undefined,
 ): pulumi.Output<string> | undefined {
-    const raw = src.get(key);
-    if (raw === undefined || raw === "") {
-        const later = src.computed?.(key);
-        if (later !== undefined && !src.isSecret(key)) problems.push(plainSecret(key));
-        return later === undefined || !src.isSecret(key) ? undefined : pulumi.secret(later);
-    }
-    if (!src.isSecret(key)) {
-        problems.push(plainSecret(key));
+    const value = secretValue(src, key);
+    if (value === undefined) {
         return undefined;
     }
-    const refused = refuse(raw);
+    if (!src.isSecret(key)) {
+        problems.push(`${key}: is stored in plain text; set it as a secret: ${configCommand(`set --secret ${key} ${SECRET_VALUES[key]}`)}`);
+        return undefined;
+    }
+    const refused = typeof value === "string" ? refuse(value) : undefined;
     if (refused !== undefined) {
         problems.push(refused);
         return undefined;
     }
-    return pulumi.secret(raw);
+    return pulumi.secret(value);
 }
 
 /** A secret key of `licensing`: whether it is set at all (even when refused), and its accepted value. */
 function licensingSecret(problems: Problems, src: ConfigSource, key: (typeof LICENSING_SECRET_KEYS)[keyof typeof LICENSING_SECRET_KEYS], refuse?: (raw: string) => string | undefined): SecretKey {
-    return { set: (src.get(key) ?? "") !== "" || src.computed?.(key) !== undefined, value: parseSecret(problems, src, key, refuse) };
+    return { set: secretValue(src, key) !== undefined, value: parseSecret(problems, src, key, refuse) };
 }
 
 const PRODUCTION_KEYS: readonly (keyof RawProduction)[] = [

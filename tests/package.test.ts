@@ -7,9 +7,12 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { VtmProvider } from "../components/vtmProvider";
-import { VTM_STACK_OUTPUTS } from "../components/vtmStack";
+import { VTM_STACK_OUTPUTS, VtmStack } from "../components/vtmStack";
+import { ExposureMode } from "../components/vtmStackArgs";
+import { Recorder, runMocked } from "../scripts/mockRuntime";
+import { render } from "../scripts/render";
 import { Resolved, argumentSource } from "../settings/arguments";
-import { asArguments } from "../settings/commands";
+import { asArguments, configCommand } from "../settings/commands";
 import { ConfigError, Settings, configSource, parseSettings } from "../settings/settings";
 import { SECRET_KEYS } from "../settings/defaults";
 import { planConfiguration } from "../vtm/configuration";
@@ -114,6 +117,54 @@ describe("component package: VtmStack's arguments", () => {
         assert.throws(
             () => planConfiguration(settings, undefined, { documents: { "extra.yaml": "version: [" } }),
             (err: Error) => err instanceof DocumentError && /configDocuments\.extra\.yaml/.test(err.message),
+        );
+    });
+});
+
+describe("component package: VtmStack in a TypeScript program's own process", () => {
+    const password = () => "generated-password-of-the-mock";
+    const mockRun = { project: "consumer", stack: "dev", config: {}, secretKeys: [] };
+
+    it("registers the same Kubernetes objects as the program for the same settings", async () => {
+        const recorder = new Recorder({ password });
+        await runMocked(recorder, mockRun, () => new VtmStack("vtm", { eula: "accept", exposure: ExposureMode.LoadBalancer, replicas: 2 }));
+        const program = await render({ stack: "dev", set: { exposure: "LoadBalancer", replicas: "2" }, includeSecrets: true, mock: { password } });
+        const byName = (objects: Record<string, any>[]) => JSON.parse(JSON.stringify(Object.fromEntries(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]))));
+        const fromComponent = byName(recorder.kubernetesObjects());
+        assert.ok(Object.keys(fromComponent).includes("PodDisruptionBudget/vtm"), Object.keys(fromComponent).join(", "));
+        assert.deepStrictEqual(fromComponent, byName(program.objects));
+    });
+
+    it("registers nothing for bad arguments", async () => {
+        const recorder = new Recorder({ password });
+        await assert.rejects(
+            runMocked(recorder, mockRun, () => new VtmStack("vtm", { eula: "accept", exposure: "Bogus" as ExposureMode })),
+            (err: Error) => err instanceof ConfigError && /exposure: 'Bogus' is not one of NodePort, LoadBalancer, HostNetwork/.test(err.message),
+        );
+        assert.deepStrictEqual(recorder.resources, []);
+    });
+});
+
+describe("component package: messages name arguments for everything asArguments runs", () => {
+    it("through awaits, while stack commands stay as they are outside, at the same time", async () => {
+        const inside = asArguments(async () => {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            return configCommand("set nodeAddress <address>");
+        });
+        assert.strictEqual(configCommand("set nodeAddress <address>"), "npm run pulumi -- config set nodeAddress <address>");
+        assert.strictEqual(await inside, "set the argument nodeAddress to <address>");
+        assert.strictEqual(asArguments(() => configCommand("rm --path licensing.owner")), "remove the argument licensing.owner");
+        assert.strictEqual(asArguments(() => configCommand("set --path 'security.acceptAdminExposure[0]' CVE-2024-7593")), "set the argument security.acceptAdminExposure[0] to CVE-2024-7593");
+    });
+
+    it("refuses a given rule or data name that cannot be a ConfigMap key, naming the argument", () => {
+        const settings = fromArguments({ eula: "accept" });
+        assert.throws(
+            () => planConfiguration(settings, undefined, { rules: { "bad rule": "" }, data: { "bad/key": "" }, documents: { "notes.txt": "" } }),
+            (err: Error) =>
+                /rules\.bad rule: the name cannot be a ConfigMap key/.test(err.message) &&
+                /data\.bad\/key: the name cannot be a ConfigMap key/.test(err.message) &&
+                /configDocuments\.notes\.txt: is not a configuration document name/.test(err.message),
         );
     });
 });

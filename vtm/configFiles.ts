@@ -57,25 +57,33 @@ function label(file: string): string {
     return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
 }
 
-function loadUserDocument(problems: string[], file: string): UserDocument | undefined {
-    const source = label(file);
-    const key = path.basename(file);
-    if (!DOCUMENT_EXTENSIONS.includes(path.extname(file).toLowerCase())) {
-        problems.push(`${source}: is not a configuration document (expected a ${DOCUMENT_EXTENSIONS.join(", ")} file)`);
+/** Why a file's name (or the name a text is given under) cannot be a ConfigMap key. */
+function notAKey(source: string, what: "file" | "name" = "file"): string {
+    return `${source}: the ${what === "file" ? "file name" : "name"} cannot be a ConfigMap key (use letters, digits, '-', '_' and '.')`;
+}
+
+/** A document under ConfigMap key `key`, its text read only once the name is accepted. */
+function userDocument(problems: string[], key: string, source: string, text: () => string, what: "file" | "name"): UserDocument | undefined {
+    if (!DOCUMENT_EXTENSIONS.includes(path.extname(key).toLowerCase())) {
+        problems.push(`${source}: is not a configuration document ${what === "file" ? "" : "name "}(expected a ${DOCUMENT_EXTENSIONS.join(", ")} ${what})`);
         return undefined;
     }
     if (!CONFIGMAP_KEY.test(key)) {
-        problems.push(`${source}: the file name cannot be a ConfigMap key (use letters, digits, '-', '_' and '.')`);
+        problems.push(notAKey(source, what));
         return undefined;
     }
     try {
-        const text = fs.readFileSync(file, "utf8");
-        return { key, source, text, document: parseDocument(text, source) };
+        const content = text();
+        return { key, source, text: content, document: parseDocument(content, source) };
     } catch (err) {
         if (!(err instanceof DocumentError)) throw err;
         problems.push(...err.problems);
         return undefined;
     }
+}
+
+function loadUserDocument(problems: string[], file: string): UserDocument | undefined {
+    return userDocument(problems, path.basename(file), label(file), () => fs.readFileSync(file, "utf8"), "file");
 }
 
 /** The document files a `documents` entry names: the file itself, or a directory's document files. */
@@ -101,7 +109,7 @@ function loadRules(problems: string[], dir: string): RuleFile[] {
             return [];
         }
         if (!CONFIGMAP_KEY.test(file)) {
-            problems.push(`${source}: the file name cannot be a ConfigMap key (use letters, digits, '-', '_' and '.')`);
+            problems.push(notAKey(source));
             return [];
         }
         return [{ name: path.basename(file, RULE_EXTENSION), key: file, source, text: fs.readFileSync(path.join(dir, file), "utf8") }];
@@ -133,7 +141,7 @@ export function readConfigFiles(configDir: string, documentPaths: readonly strin
         const key = path.parse(file).name;
         const source = label(path.join(dataDir, file));
         if (!CONFIGMAP_KEY.test(key)) {
-            problems.push(`${source}: the file name cannot be a ConfigMap key (use letters, digits, '-', '_' and '.')`);
+            problems.push(notAKey(source));
         } else if (key in data) {
             problems.push(`${source}: gives the same data key '${key}' as ${dataSources[key]}`);
         } else {
@@ -155,32 +163,19 @@ export interface GivenFiles {
 }
 
 /** What the given files' names are called in messages: the component's arguments. */
-export const GIVEN_FILES_LABELS = { documents: "configDocuments", rules: "rules", data: "data" } as const;
+const GIVEN_FILES_LABELS = { documents: "configDocuments", rules: "rules", data: "data" } as const;
 
 /** The given files added to `files`: one with the name of a file of the directory takes its place. */
 export function withGivenFiles(files: ConfigFiles, given: GivenFiles, problems: string[]): ConfigFiles {
-    const badKey = (label: string) => `${label}: the name cannot be a ConfigMap key (use letters, digits, '-', '_' and '.')`;
-    const documents = Object.entries(given.documents ?? {}).flatMap(([key, text]): UserDocument[] => {
-        const source = `${GIVEN_FILES_LABELS.documents}.${key}`;
-        if (!DOCUMENT_EXTENSIONS.includes(path.extname(key).toLowerCase())) {
-            problems.push(`${source}: is not a configuration document name (expected a ${DOCUMENT_EXTENSIONS.join(", ")} name)`);
-            return [];
-        }
-        if (!CONFIGMAP_KEY.test(key)) return (problems.push(badKey(source)), []);
-        try {
-            return [{ key, source, text, document: parseDocument(text, source) }];
-        } catch (err) {
-            if (!(err instanceof DocumentError)) throw err;
-            problems.push(...err.problems);
-            return [];
-        }
-    });
+    const documents = Object.entries(given.documents ?? {}).flatMap(
+        ([key, text]) => userDocument(problems, key, `${GIVEN_FILES_LABELS.documents}.${key}`, () => text, "name") ?? [],
+    );
     const rules = Object.entries(given.rules ?? {}).flatMap(([name, text]): RuleFile[] => {
         const source = `${GIVEN_FILES_LABELS.rules}.${name}`;
         const key = `${name}${RULE_EXTENSION}`;
-        return CONFIGMAP_KEY.test(key) ? [{ name, key, source, text }] : (problems.push(badKey(source)), []);
+        return CONFIGMAP_KEY.test(key) ? [{ name, key, source, text }] : (problems.push(notAKey(source, "name")), []);
     });
-    const data = Object.entries(given.data ?? {}).filter(([key]) => CONFIGMAP_KEY.test(key) || (problems.push(badKey(`${GIVEN_FILES_LABELS.data}.${key}`)), false));
+    const data = Object.entries(given.data ?? {}).filter(([key]) => CONFIGMAP_KEY.test(key) || (problems.push(notAKey(`${GIVEN_FILES_LABELS.data}.${key}`, "name")), false));
     const givenDocuments = new Set(documents.map((d) => d.key));
     const givenRules = new Set(rules.map((r) => r.name));
     return {
